@@ -1,0 +1,28 @@
+//! Liaison's domain vocabulary: records, validated newtypes, handling codes, purposes and roles.
+//!
+//! Nothing here does IO or reads the clock; every type that holds a value from outside is built through a
+//! `parse` function that refuses invalid input, so an invalid value cannot exist.
+
+mod country;
+mod date;
+mod error;
+mod handling;
+mod iccs;
+mod ids;
+mod kinds;
+mod record;
+
+pub use country::CountryCode;
+pub use date::{PartialDate, parse_date};
+pub use error::ValidationError;
+pub use handling::{Distribution, Handling, HandlingCode};
+pub use iccs::IccsCode;
+pub use ids::{IdentifierKind, NodeId, RecordId, Username};
+pub use kinds::{
+    AlertCategory, DocumentKind, DocumentStatus, NameKind, Purpose, RecordType, RelationKind, Role, Sex,
+    VehicleStatus,
+};
+pub use record::{
+    Alert, Case, Document, Identifier, Person, PersonName, Record, RecordMeta, RecordRef, Relation,
+    Vehicle,
+};

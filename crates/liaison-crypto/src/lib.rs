@@ -1,0 +1,29 @@
+//! The one door to cryptography in Liaison: hashing, password hashing, TOTP second factors, bearer tokens
+//! and the node's signing key. No other crate calls a cryptographic primitive.
+
+mod hash;
+mod password;
+mod secret;
+mod signing;
+mod totp;
+
+pub use hash::{Sha256Digest, sha256, sha256_hex};
+pub use password::{hash_password, verify_password};
+pub use secret::{Secret, random_token, token_digest};
+pub use signing::{NodeSigningKey, verify_signature};
+pub use totp::{TotpSecret, totp_provisioning_uri};
+
+/// Why a cryptographic operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CryptoError {
+    #[error("password hashing failed: {0}")]
+    PasswordHash(String),
+    #[error("stored password hash is malformed: {0}")]
+    MalformedHash(String),
+    #[error("totp secret is invalid: {0}")]
+    Totp(String),
+    #[error("signing key is invalid: {0}")]
+    SigningKey(String),
+    #[error("signature is invalid")]
+    BadSignature,
+}

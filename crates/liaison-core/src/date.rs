@@ -30,7 +30,10 @@ const MAX_YEAR: u16 = 2200;
 
 impl PartialDate {
     pub fn parse(value: &str) -> Result<Self, ValidationError> {
-        let fail = |reason: &str| ValidationError::Date { value: value.to_owned(), reason: reason.to_owned() };
+        let fail = |reason: &str| ValidationError::Date {
+            value: value.to_owned(),
+            reason: reason.to_owned(),
+        };
         let mut parts = value.split('-');
         let year_text = parts.next().unwrap_or_default();
         let month_text = parts.next();
@@ -42,11 +45,14 @@ impl PartialDate {
             if text.len() != width || !text.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(fail(&format!("the {what} must be {width} digits")));
             }
-            text.parse::<u16>().map_err(|_| fail(&format!("the {what} is not a number")))
+            text.parse::<u16>()
+                .map_err(|_| fail(&format!("the {what} is not a number")))
         };
         let year = number(year_text, 4, "year")?;
         if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
-            return Err(fail(&format!("the year must be between {MIN_YEAR} and {MAX_YEAR}")));
+            return Err(fail(&format!(
+                "the year must be between {MIN_YEAR} and {MAX_YEAR}"
+            )));
         }
         let month = match month_text {
             None => None,
@@ -65,7 +71,9 @@ impl PartialDate {
                 let day = number(text, 2, "day")?;
                 let last = last_day_of_month(year, month);
                 if day == 0 || day > u16::from(last) {
-                    return Err(fail(&format!("day {day} does not exist in {year}-{month:02}")));
+                    return Err(fail(&format!(
+                        "day {day} does not exist in {year}-{month:02}"
+                    )));
                 }
                 Some(day as u8)
             }
@@ -75,7 +83,11 @@ impl PartialDate {
 
     pub fn from_full(date: NaiveDate) -> Self {
         use chrono::Datelike;
-        PartialDate { year: date.year() as u16, month: Some(date.month() as u8), day: Some(date.day() as u8) }
+        PartialDate {
+            year: date.year() as u16,
+            month: Some(date.month() as u8),
+            day: Some(date.day() as u8),
+        }
     }
 
     pub fn year(&self) -> u16 {
@@ -92,7 +104,11 @@ impl PartialDate {
 
     /// The full date, when day and month are known.
     pub fn to_full(self) -> Option<NaiveDate> {
-        NaiveDate::from_ymd_opt(i32::from(self.year), u32::from(self.month?), u32::from(self.day?))
+        NaiveDate::from_ymd_opt(
+            i32::from(self.year),
+            u32::from(self.month?),
+            u32::from(self.day?),
+        )
     }
 }
 
@@ -126,7 +142,10 @@ mod tests {
     #[test]
     fn accepts_partial_dates() {
         for text in ["1975", "1975-03", "1975-03-14", "2000-02-29", "1800-01-01"] {
-            assert_eq!(PartialDate::parse(text).map(|d| d.to_string()), Ok(text.to_owned()));
+            assert_eq!(
+                PartialDate::parse(text).map(|d| d.to_string()),
+                Ok(text.to_owned())
+            );
         }
     }
 
@@ -155,7 +174,12 @@ mod tests {
     #[test]
     fn full_dates_are_required_where_asked() {
         assert!(parse_date("2031-01-01").is_ok());
-        assert!(parse_date("2031-01").unwrap_err().to_string().contains("full date"));
+        assert!(
+            parse_date("2031-01")
+                .unwrap_err()
+                .to_string()
+                .contains("full date")
+        );
     }
 
     proptest! {

@@ -23,7 +23,9 @@ impl HandlingCode {
             ("H0", None) => Ok(HandlingCode::H0),
             ("H1", None) => Ok(HandlingCode::H1),
             ("H2", None) => Ok(HandlingCode::H2),
-            ("H3", Some(text)) => Ok(HandlingCode::H3 { conditions: text.to_owned() }),
+            ("H3", Some(text)) => Ok(HandlingCode::H3 {
+                conditions: text.to_owned(),
+            }),
             ("H3", None) => Err(ValidationError::Format {
                 what: "handling code",
                 value: "H3".to_owned(),
@@ -79,7 +81,10 @@ impl Distribution {
         match value {
             "national" => Ok(Distribution::National),
             "partners" => Ok(Distribution::Partners),
-            other => Err(ValidationError::not_one_of(other, &["national", "partners", "a list of node ids"])),
+            other => Err(ValidationError::not_one_of(
+                other,
+                &["national", "partners", "a list of node ids"],
+            )),
         }
     }
 
@@ -104,7 +109,10 @@ impl Default for Handling {
     /// Records that arrive without handling instructions get the most restrictive ones: police use only,
     /// within the country. Sharing must be a decision, never an accident.
     fn default() -> Self {
-        Handling { code: HandlingCode::H0, distribution: Distribution::National }
+        Handling {
+            code: HandlingCode::H0,
+            distribution: Distribution::National,
+        }
     }
 }
 
@@ -117,7 +125,8 @@ mod tests {
         assert!(HandlingCode::parse("H3", None).is_err());
         assert!(HandlingCode::parse("H3", Some("  ")).is_err());
         assert_eq!(
-            HandlingCode::parse("H3", Some("court use only")).map(|c| c.conditions().map(str::to_owned)),
+            HandlingCode::parse("H3", Some("court use only"))
+                .map(|c| c.conditions().map(str::to_owned)),
             Ok(Some("court use only".to_owned()))
         );
         assert!(HandlingCode::parse("H1", Some("x")).is_err());

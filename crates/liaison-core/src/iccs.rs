@@ -8,14 +8,21 @@ pub struct IccsCode(String);
 
 impl IccsCode {
     pub fn parse(value: &str) -> Result<Self, ValidationError> {
-        let fail = |reason: &str| ValidationError::Iccs { value: value.to_owned(), reason: reason.to_owned() };
+        let fail = |reason: &str| ValidationError::Iccs {
+            value: value.to_owned(),
+            reason: reason.to_owned(),
+        };
         if !value.bytes().all(|b| b.is_ascii_digit()) {
             return Err(fail("only digits are allowed"));
         }
         if !matches!(value.len(), 2 | 4 | 5 | 6) {
-            return Err(fail("a code has 2 (section), 4 (division), 5 (group) or 6 (class) digits"));
+            return Err(fail(
+                "a code has 2 (section), 4 (division), 5 (group) or 6 (class) digits",
+            ));
         }
-        let section: u8 = value[..2].parse().map_err(|_| fail("the section is not a number"))?;
+        let section: u8 = value[..2]
+            .parse()
+            .map_err(|_| fail("the section is not a number"))?;
         if !(1..=11).contains(&section) {
             return Err(fail("the section (first two digits) must be 01 to 11"));
         }
@@ -55,7 +62,9 @@ mod tests {
 
     #[test]
     fn invalid_codes() {
-        for code in ["", "1", "123", "1201", "0001", "0100", "02a4", "0204111", " 0204"] {
+        for code in [
+            "", "1", "123", "1201", "0001", "0100", "02a4", "0204111", " 0204",
+        ] {
             assert!(IccsCode::parse(code).is_err(), "{code}");
         }
     }

@@ -21,7 +21,9 @@ impl NodeId {
     pub fn parse(value: &str) -> Result<Self, ValidationError> {
         check_length(value, 63)?;
         let ok = value.starts_with(|c: char| c.is_ascii_lowercase())
-            && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !value.ends_with('-');
         if !ok {
             return Err(ValidationError::Format {
@@ -55,7 +57,8 @@ impl RecordId {
             return Err(ValidationError::Format {
                 what: "record id",
                 value: value.escape_debug().to_string(),
-                reason: "control characters and leading or trailing spaces are not allowed".to_owned(),
+                reason: "control characters and leading or trailing spaces are not allowed"
+                    .to_owned(),
             });
         }
         Ok(RecordId(value.to_owned()))
@@ -80,7 +83,9 @@ impl Username {
     pub fn parse(value: &str) -> Result<Self, ValidationError> {
         check_length(value, 64)?;
         let ok = value.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-            && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
         if !ok {
             return Err(ValidationError::Format {
                 what: "username",
@@ -110,11 +115,15 @@ pub struct IdentifierKind(String);
 impl IdentifierKind {
     pub fn parse(value: &str) -> Result<Self, ValidationError> {
         check_length(value, 40)?;
-        if !value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        if !value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
             return Err(ValidationError::Format {
                 what: "identifier kind",
                 value: value.to_owned(),
-                reason: "use lower-case letters, digits and `_`, such as `phone` or `national_id`".to_owned(),
+                reason: "use lower-case letters, digits and `_`, such as `phone` or `national_id`"
+                    .to_owned(),
             });
         }
         Ok(IdentifierKind(value.to_owned()))

@@ -170,7 +170,10 @@ impl DocumentKind {
                     .to_owned(),
             });
         }
-        Ok(DocumentKind([bytes[0], bytes.get(1).copied().unwrap_or(b' ')]))
+        Ok(DocumentKind([
+            bytes[0],
+            bytes.get(1).copied().unwrap_or(b' '),
+        ]))
     }
 
     pub fn as_str(&self) -> &str {
@@ -209,8 +212,14 @@ mod tests {
 
     #[test]
     fn document_kinds() {
-        assert_eq!(DocumentKind::parse("P").map(|k| k.to_string()), Ok("P".to_owned()));
-        assert_eq!(DocumentKind::parse("PD").map(|k| k.to_string()), Ok("PD".to_owned()));
+        assert_eq!(
+            DocumentKind::parse("P").map(|k| k.to_string()),
+            Ok("P".to_owned())
+        );
+        assert_eq!(
+            DocumentKind::parse("PD").map(|k| k.to_string()),
+            Ok("PD".to_owned())
+        );
         assert!(DocumentKind::parse("p").is_err());
         assert!(DocumentKind::parse("PDX").is_err());
         assert!(DocumentKind::parse("").is_err());

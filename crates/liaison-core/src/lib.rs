@@ -19,8 +19,8 @@ pub use handling::{Distribution, Handling, HandlingCode};
 pub use iccs::IccsCode;
 pub use ids::{IdentifierKind, NodeId, RecordId, Username};
 pub use kinds::{
-    AlertCategory, DocumentKind, DocumentStatus, NameKind, Purpose, RecordType, RelationKind, Role, Sex,
-    VehicleStatus,
+    AlertCategory, DocumentKind, DocumentStatus, NameKind, Purpose, RecordType, RelationKind, Role,
+    Sex, VehicleStatus,
 };
 pub use record::{
     Alert, Case, Document, Identifier, Person, PersonName, Record, RecordMeta, RecordRef, Relation,

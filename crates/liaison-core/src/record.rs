@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 
 use crate::{
-    AlertCategory, CountryCode, DocumentKind, DocumentStatus, Handling, IccsCode, IdentifierKind, NameKind,
-    NodeId, PartialDate, RecordId, RecordType, RelationKind, Sex, VehicleStatus,
+    AlertCategory, CountryCode, DocumentKind, DocumentStatus, Handling, IccsCode, IdentifierKind,
+    NameKind, NodeId, PartialDate, RecordId, RecordType, RelationKind, Sex, VehicleStatus,
 };
 
 /// A reference to another record, resolved to its type.
@@ -160,7 +160,21 @@ impl Record {
     }
 
     pub fn reference(&self) -> RecordRef {
-        RecordRef { record_type: self.record_type(), id: self.meta().id.clone() }
+        RecordRef {
+            record_type: self.record_type(),
+            id: self.meta().id.clone(),
+        }
+    }
+
+    /// The references of this record, in the same order as `references`, for resolving their types.
+    pub fn references_mut(&mut self) -> Vec<&mut RecordRef> {
+        match self {
+            Record::Document(d) => d.holder.iter_mut().collect(),
+            Record::Alert(a) => a.subject.iter_mut().collect(),
+            Record::Relation(r) => vec![&mut r.from, &mut r.to],
+            Record::Case(c) => c.entities.iter_mut().collect(),
+            Record::Person(_) | Record::Vehicle(_) => Vec::new(),
+        }
     }
 
     /// The records this one points at, with the field that holds each reference.

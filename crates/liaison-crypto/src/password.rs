@@ -18,8 +18,11 @@ pub fn hash_password(password: &str) -> Result<String, CryptoError> {
 /// Whether `password` matches the stored PHC string. A malformed stored hash is an error, not a mismatch,
 /// so that corruption is noticed.
 pub fn verify_password(password: &str, stored: &str) -> Result<bool, CryptoError> {
-    let parsed = PasswordHash::new(stored).map_err(|e| CryptoError::MalformedHash(e.to_string()))?;
-    Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    let parsed =
+        PasswordHash::new(stored).map_err(|e| CryptoError::MalformedHash(e.to_string()))?;
+    Ok(Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok())
 }
 
 #[cfg(test)]

@@ -29,7 +29,9 @@ impl std::fmt::Debug for Secret {
 pub fn random_token(prefix: &str) -> Secret {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
-    let body = data_encoding::BASE32_NOPAD.encode(&bytes).to_ascii_lowercase();
+    let body = data_encoding::BASE32_NOPAD
+        .encode(&bytes)
+        .to_ascii_lowercase();
     Secret(format!("{prefix}{body}"))
 }
 

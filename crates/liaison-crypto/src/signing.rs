@@ -24,8 +24,9 @@ impl NodeSigningKey {
         let bytes = data_encoding::BASE64
             .decode(text.trim().as_bytes())
             .map_err(|e| CryptoError::SigningKey(e.to_string()))?;
-        let seed: [u8; 32] =
-            bytes.try_into().map_err(|_| CryptoError::SigningKey("expected a 32-byte seed".to_owned()))?;
+        let seed: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| CryptoError::SigningKey("expected a 32-byte seed".to_owned()))?;
         Ok(NodeSigningKey(ed25519_dalek::SigningKey::from_bytes(&seed)))
     }
 
@@ -44,19 +45,27 @@ impl NodeSigningKey {
 }
 
 /// Checks a base64 Ed25519 signature by a base64 public key.
-pub fn verify_signature(public_key_base64: &str, message: &[u8], signature_base64: &str) -> Result<(), CryptoError> {
+pub fn verify_signature(
+    public_key_base64: &str,
+    message: &[u8],
+    signature_base64: &str,
+) -> Result<(), CryptoError> {
     let key_bytes: [u8; 32] = data_encoding::BASE64
         .decode(public_key_base64.as_bytes())
         .ok()
         .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| CryptoError::SigningKey("public key must be 32 bytes in base64".to_owned()))?;
-    let key = ed25519_dalek::VerifyingKey::from_bytes(&key_bytes).map_err(|e| CryptoError::SigningKey(e.to_string()))?;
+        .ok_or_else(|| {
+            CryptoError::SigningKey("public key must be 32 bytes in base64".to_owned())
+        })?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&key_bytes)
+        .map_err(|e| CryptoError::SigningKey(e.to_string()))?;
     let sig_bytes: [u8; 64] = data_encoding::BASE64
         .decode(signature_base64.as_bytes())
         .ok()
         .and_then(|b| b.try_into().ok())
         .ok_or(CryptoError::BadSignature)?;
-    key.verify(message, &ed25519_dalek::Signature::from_bytes(&sig_bytes)).map_err(|_| CryptoError::BadSignature)
+    key.verify(message, &ed25519_dalek::Signature::from_bytes(&sig_bytes))
+        .map_err(|_| CryptoError::BadSignature)
 }
 
 #[cfg(test)]

@@ -35,7 +35,8 @@ impl TotpSecret {
     }
 
     fn totp(&self, account: &str, issuer: &str) -> Result<totp_rs::Totp, CryptoError> {
-        let secret = totp_rs::Secret::try_from_base32(&self.0).map_err(|e| CryptoError::Totp(e.to_string()))?;
+        let secret = totp_rs::Secret::try_from_base32(&self.0)
+            .map_err(|e| CryptoError::Totp(e.to_string()))?;
         totp_rs::Builder::new()
             .with_algorithm(totp_rs::Algorithm::SHA1)
             .with_digits(DIGITS)
@@ -50,7 +51,10 @@ impl TotpSecret {
 
     /// The code valid at `unix_seconds` (for tests, demos and enrolment checks).
     pub fn code_at(&self, unix_seconds: u64) -> Result<String, CryptoError> {
-        Ok(self.totp("user", "Liaison")?.generate(unix_seconds).to_string())
+        Ok(self
+            .totp("user", "Liaison")?
+            .generate(unix_seconds)
+            .to_string())
     }
 
     /// The time step a code matches at `unix_seconds`, allowing one step of skew. The caller refuses a step
@@ -65,8 +69,15 @@ impl TotpSecret {
 }
 
 /// The `otpauth://` URI an authenticator app scans as a QR code.
-pub fn totp_provisioning_uri(secret: &TotpSecret, account: &str, issuer: &str) -> Result<String, CryptoError> {
-    secret.totp(account, issuer)?.to_url().map_err(|e| CryptoError::Totp(e.to_string()))
+pub fn totp_provisioning_uri(
+    secret: &TotpSecret,
+    account: &str,
+    issuer: &str,
+) -> Result<String, CryptoError> {
+    secret
+        .totp(account, issuer)?
+        .to_url()
+        .map_err(|e| CryptoError::Totp(e.to_string()))
 }
 
 #[cfg(test)]
@@ -80,7 +91,11 @@ mod tests {
         let secret = TotpSecret(data_encoding::BASE32_NOPAD.encode(b"12345678901234567890"));
         assert_eq!(secret.code_at(59).unwrap(), "287082");
         assert_eq!(secret.verify("287082", 59).unwrap(), Some(1));
-        assert_eq!(secret.verify("287082", 59 + 30).unwrap(), Some(1), "one step of skew is allowed");
+        assert_eq!(
+            secret.verify("287082", 59 + 30).unwrap(),
+            Some(1),
+            "one step of skew is allowed"
+        );
         assert_eq!(secret.verify("287082", 59 + 90).unwrap(), None);
         assert_eq!(secret.verify("28708", 59).unwrap(), None);
     }

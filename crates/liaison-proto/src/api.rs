@@ -1,0 +1,173 @@
+//! Bodies of the HTTP API (version 1). Field names are part of the interface contract.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// An error as RFC 9457 problem details (`application/problem+json`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The request id, to find the matching log line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// Per-item problems (for example, which record of a list was refused and why).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemItem>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct ProblemItem {
+    /// Where: for example `records[2].birth_dates[0]` or `purpose`.
+    pub pointer: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    pub status: String,
+    pub node: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Readiness {
+    pub status: String,
+    pub database: String,
+}
+
+/// Answer to `POST /api/v1/records`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RecordsStored {
+    pub inserted: u64,
+    pub updated: u64,
+    pub records: Vec<RecordKey>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<ProblemItem>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct RecordKey {
+    #[serde(rename = "type")]
+    pub record_type: String,
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+    /// The current code from the authenticator app, once TOTP is enrolled.
+    #[serde(default)]
+    pub totp: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LoginResponse {
+    pub username: String,
+    pub roles: Vec<String>,
+    /// Send back in `X-CSRF-Token` on every state-changing request made with the session cookie.
+    pub csrf_token: String,
+    /// True until the user enrols a second factor; only enrolment is allowed until then.
+    pub totp_enrolment_required: bool,
+    pub must_change_password: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TotpEnrolment {
+    /// Base32 secret, for typing into an authenticator app.
+    pub secret: String,
+    /// `otpauth://` URI, for a QR code.
+    pub otpauth_uri: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TotpCode {
+    pub code: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NewUser {
+    pub username: String,
+    pub roles: Vec<String>,
+    /// When absent, a one-time password is generated and returned once.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UserCreated {
+    pub username: String,
+    pub roles: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub one_time_password: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UserSummary {
+    pub username: String,
+    pub roles: Vec<String>,
+    pub totp_enabled: bool,
+    pub locked_until: Option<String>,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NewToken {
+    pub username: String,
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TokenCreated {
+    pub id: String,
+    pub username: String,
+    /// Shown once; the node keeps only its SHA-256.
+    pub token: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntryBody {
+    pub seq: i64,
+    pub at: String,
+    pub node: String,
+    pub actor: String,
+    pub action: String,
+    pub objects: Vec<String>,
+    pub purpose: Option<String>,
+    pub case_ref: Option<String>,
+    pub recipients: Vec<String>,
+    pub outcome: String,
+    pub detail: Option<String>,
+    pub request_id: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AuditVerifyBody {
+    pub intact: bool,
+    pub entries: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub head_seq: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub head_hash: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_bad_entry: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}

@@ -67,10 +67,19 @@ impl Node {
 /// Who is acting: a person logged in, a machine client with a token, or the node's own command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
-    User { username: String, roles: Vec<Role> },
-    Token { id: String, username: String, roles: Vec<Role> },
+    User {
+        username: String,
+        roles: Vec<Role>,
+    },
+    Token {
+        id: String,
+        username: String,
+        roles: Vec<Role>,
+    },
     /// The local command line, run by someone with access to the node's data directory.
-    Cli { os_user: String },
+    Cli {
+        os_user: String,
+    },
     Anonymous,
 }
 

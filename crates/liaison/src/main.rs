@@ -1,1 +1,107 @@
-fn main() {}
+//! `liaison`: the one binary of a Liaison node. Commands set up a node, run it, load and export its records,
+//! manage users and tokens, and check the audit log.
+
+mod commands;
+mod config;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "liaison", version, about = "Liaison: a node for cross-border law-enforcement cooperation", long_about = None)]
+struct Cli {
+    /// The node's data directory (configuration, keys, embedded database).
+    #[arg(
+        long,
+        global = true,
+        default_value = "./liaison-data",
+        env = "LIAISON_DATA_DIR"
+    )]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a node: data directory, configuration, signing key, database, and an `admin` user whose one-time
+    /// password is printed once.
+    Init(commands::InitArgs),
+    /// Run the node: the HTTP API on one port (`--listen`).
+    Serve(commands::ServeArgs),
+    /// Load records from Liaison JSON Lines (or persons from CSV). Bad lines are reported with their line
+    /// number and field and skipped; with `--strict` any bad line refuses the whole file. Exit status: 0 all
+    /// imported, 2 some lines rejected, 1 refused or failed.
+    Import(commands::ImportArgs),
+    /// Write every record of this node as Liaison JSON Lines (the same format `import` reads).
+    Export(commands::ExportArgs),
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: commands::UserCommand,
+    },
+    /// Manage API tokens for machine clients.
+    Token {
+        #[command(subcommand)]
+        command: commands::TokenCommand,
+    },
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: commands::AuditCommand,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let verbose = matches!(cli.command, Command::Serve(_));
+    init_tracing(verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Init(args) => commands::init(&cli.data_dir, args).await,
+            Command::Serve(args) => commands::serve(&cli.data_dir, args).await,
+            Command::Import(args) => commands::import(&cli.data_dir, args).await,
+            Command::Export(args) => commands::export(&cli.data_dir, args).await,
+            Command::User { command } => commands::user(&cli.data_dir, command).await,
+            Command::Token { command } => commands::token(&cli.data_dir, command).await,
+            Command::Audit { command } => commands::audit(&cli.data_dir, command).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs go to standard error; `LIAISON_LOG` (or `RUST_LOG`) overrides the level, `LIAISON_LOG_FORMAT=json`
+/// switches to JSON lines for log collectors.
+fn init_tracing(verbose: bool) {
+    use tracing_subscriber::EnvFilter;
+    let default = if verbose { "info" } else { "warn" };
+    let filter = EnvFilter::try_from_env("LIAISON_LOG")
+        .or_else(|_| EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("LIAISON_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

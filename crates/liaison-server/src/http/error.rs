@@ -17,7 +17,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
-        ApiError { status, title, detail: Some(detail.into()), items: Vec::new() }
+        ApiError {
+            status,
+            title,
+            detail: Some(detail.into()),
+            items: Vec::new(),
+        }
     }
 
     pub fn bad_request(pointer: &str, detail: impl Into<String>) -> Self {
@@ -26,7 +31,10 @@ impl ApiError {
             status: StatusCode::BAD_REQUEST,
             title: "Bad request",
             detail: Some(format!("`{pointer}`: {detail}")),
-            items: vec![ProblemItem { pointer: pointer.to_owned(), detail }],
+            items: vec![ProblemItem {
+                pointer: pointer.to_owned(),
+                detail,
+            }],
         }
     }
 
@@ -46,20 +54,35 @@ impl From<ServiceError> for ApiError {
                 status: StatusCode::BAD_REQUEST,
                 title: "Bad request",
                 detail: Some(detail),
-                items: items.into_iter().map(|(pointer, detail)| ProblemItem { pointer, detail }).collect(),
+                items: items
+                    .into_iter()
+                    .map(|(pointer, detail)| ProblemItem { pointer, detail })
+                    .collect(),
             },
             ServiceError::Unauthenticated(d) => ApiError::unauthenticated(d),
             ServiceError::Forbidden(d) => ApiError::forbidden(d),
             ServiceError::NotFound(d) => ApiError::new(StatusCode::NOT_FOUND, "Not found", d),
             ServiceError::Conflict(d) => ApiError::new(StatusCode::CONFLICT, "Conflict", d),
-            ServiceError::TooManyAttempts(d) => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", d),
+            ServiceError::TooManyAttempts(d) => {
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", d)
+            }
             ServiceError::Store(e) => {
                 tracing::error!(error = %e, "storage failure");
-                ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, title: "Internal error", detail: None, items: Vec::new() }
+                ApiError {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    title: "Internal error",
+                    detail: None,
+                    items: Vec::new(),
+                }
             }
             ServiceError::Internal(e) => {
                 tracing::error!(error = %e, "internal failure");
-                ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, title: "Internal error", detail: None, items: Vec::new() }
+                ApiError {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    title: "Internal error",
+                    detail: None,
+                    items: Vec::new(),
+                }
             }
         }
     }
@@ -84,7 +107,11 @@ fn problem_type(status: StatusCode) -> String {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if self.status.is_client_error() {
-            tracing::info!(status = self.status.as_u16(), detail = self.detail.as_deref().unwrap_or(""), "request refused");
+            tracing::info!(
+                status = self.status.as_u16(),
+                detail = self.detail.as_deref().unwrap_or(""),
+                "request refused"
+            );
         }
         let problem = Problem {
             problem_type: problem_type(self.status),
@@ -96,7 +123,10 @@ impl IntoResponse for ApiError {
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut response = (self.status, body).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         response
     }
 }

@@ -26,8 +26,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(JsonRejection::BytesRejection(e)) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(ApiError::new(e.status(), "Payload too large", "the request body is over this node's size limit"))
+            Err(JsonRejection::BytesRejection(e))
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                Err(ApiError::new(
+                    e.status(),
+                    "Payload too large",
+                    "the request body is over this node's size limit",
+                ))
             }
             Err(e) => Err(ApiError::bad_request("body", e.body_text())),
         }
@@ -51,7 +57,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 
 /// The request id set by the request-id layer, tying audit entries to log lines.
 pub fn request_id(parts: &Parts) -> Option<String> {
-    parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
+    parts
+        .headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 /// The caller of a request that needs no log-in.
@@ -61,8 +71,14 @@ pub struct AnonymousCaller(pub Caller);
 impl FromRequestParts<AppState> for AnonymousCaller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(AnonymousCaller(Caller { actor: Actor::Anonymous, request_id: request_id(parts) }))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(AnonymousCaller(Caller {
+            actor: Actor::Anonymous,
+            request_id: request_id(parts),
+        }))
     }
 }
 
@@ -81,14 +97,23 @@ pub fn session_cookie(parts: &Parts) -> Option<String> {
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Authenticated, ApiError> {
     let node = &state.node;
     if let Some(value) = parts.headers.get(axum::http::header::AUTHORIZATION) {
-        let token = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
         let Some(token) = token else {
-            return Err(ApiError::unauthenticated("use `Authorization: Bearer <token>`"));
+            return Err(ApiError::unauthenticated(
+                "use `Authorization: Bearer <token>`",
+            ));
         };
         return match auth::authenticate_token(node, token).await {
             Ok(authenticated) => Ok(authenticated),
             Err(ServiceError::Unauthenticated(detail)) => {
-                let caller = Caller { actor: Actor::Anonymous, request_id: request_id(parts) };
+                let caller = Caller {
+                    actor: Actor::Anonymous,
+                    request_id: request_id(parts),
+                };
                 let event = AuditEvent::new("auth.token", "denied").detail(detail.clone());
                 record_audit(node, &caller, event).await?;
                 Err(ApiError::unauthenticated(detail))
@@ -97,14 +122,18 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Authenticated, 
         };
     }
     let Some(session) = session_cookie(parts) else {
-        return Err(ApiError::unauthenticated("log in, or send `Authorization: Bearer <token>`"));
+        return Err(ApiError::unauthenticated(
+            "log in, or send `Authorization: Bearer <token>`",
+        ));
     };
     let authenticated = auth::authenticate_session(node, &session).await?;
     let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe {
         let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
         if sent.is_none() || sent != authenticated.csrf_token.as_deref() {
-            return Err(ApiError::forbidden("a request made with the session cookie must carry `X-CSRF-Token`"));
+            return Err(ApiError::forbidden(
+                "a request made with the session cookie must carry `X-CSRF-Token`",
+            ));
         }
     }
     Ok(authenticated)
@@ -117,14 +146,20 @@ pub struct Authed(pub Caller);
 impl FromRequestParts<AppState> for Authed {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let authenticated = authenticate(parts, state).await?;
         if authenticated.enrolment_only {
             return Err(ApiError::forbidden(
                 "change the one-time password and enrol a second factor first (/api/v1/auth/password, /api/v1/auth/totp/enrol)",
             ));
         }
-        Ok(Authed(Caller { actor: authenticated.actor, request_id: request_id(parts) }))
+        Ok(Authed(Caller {
+            actor: authenticated.actor,
+            request_id: request_id(parts),
+        }))
     }
 }
 
@@ -135,8 +170,14 @@ pub struct AuthedForEnrolment(pub Caller);
 impl FromRequestParts<AppState> for AuthedForEnrolment {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let authenticated = authenticate(parts, state).await?;
-        Ok(AuthedForEnrolment(Caller { actor: authenticated.actor, request_id: request_id(parts) }))
+        Ok(AuthedForEnrolment(Caller {
+            actor: authenticated.actor,
+            request_id: request_id(parts),
+        }))
     }
 }

@@ -53,7 +53,10 @@ fn prometheus() -> Arc<PrometheusHandle> {
 /// The whole application router.
 pub fn router(node: Node) -> Router {
     let max_body = node.settings.max_body_bytes;
-    let state = AppState { node, metrics: prometheus() };
+    let state = AppState {
+        node,
+        metrics: prometheus(),
+    };
     let request_id = HeaderName::from_static("x-request-id");
     routes::routes()
         .merge(openapi::docs_router())
@@ -76,7 +79,11 @@ pub fn router(node: Node) -> Router {
 
 async fn record_metrics(request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
     let method = request.method().to_string();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
@@ -89,7 +96,13 @@ async fn record_metrics(request: Request, next: Next) -> Response {
 
 async fn render_metrics(State(state): State<AppState>) -> impl IntoResponse {
     state.metrics.run_upkeep();
-    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        state.metrics.render(),
+    )
 }
 
 /// Serves until `shutdown` resolves.
@@ -98,5 +111,7 @@ pub async fn serve(
     node: Node,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(node)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(node))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -8,15 +8,18 @@ use axum::routing::{delete, get, post};
 use chrono::{DateTime, Utc};
 use liaison_core::Role;
 use liaison_proto::api::{
-    AuditEntryBody, AuditVerifyBody, Health, LoginRequest, LoginResponse, NewToken, NewUser, PasswordChange, ProblemItem,
-    Readiness, RecordKey, RecordsStored, TokenCreated, TotpCode, TotpEnrolment, UserCreated, UserSummary,
+    AuditEntryBody, AuditVerifyBody, Health, LoginRequest, LoginResponse, NewToken, NewUser,
+    PasswordChange, ProblemItem, Readiness, RecordKey, RecordsStored, TokenCreated, TotpCode,
+    TotpEnrolment, UserCreated, UserSummary,
 };
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::ApiError;
-use super::extract::{AnonymousCaller, ApiJson, ApiQuery, Authed, AuthedForEnrolment, SESSION_COOKIE, session_cookie};
+use super::extract::{
+    AnonymousCaller, ApiJson, ApiQuery, Authed, AuthedForEnrolment, SESSION_COOKIE, session_cookie,
+};
 use super::{AppState, render_metrics};
 use crate::services::audit::Integrity;
 use crate::services::records::{AccessReason, CollectIssues, ImportOptions, ValuesSource};
@@ -45,24 +48,46 @@ pub fn routes() -> Router<AppState> {
 /// Liveness: the process answers.
 #[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = Health)))]
 pub(super) async fn healthz(State(state): State<AppState>) -> axum::Json<Health> {
-    axum::Json(Health { status: "ok".into(), node: state.node.id.to_string(), version: env!("CARGO_PKG_VERSION").into() })
+    axum::Json(Health {
+        status: "ok".into(),
+        node: state.node.id.to_string(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    })
 }
 
 /// Readiness: the database answers.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, body = Readiness), (status = 503, body = Readiness)))]
 pub(super) async fn readyz(State(state): State<AppState>) -> Response {
     match state.node.store.ping().await {
-        Ok(()) => axum::Json(Readiness { status: "ready".into(), database: state.node.store.backend().into() }).into_response(),
+        Ok(()) => axum::Json(Readiness {
+            status: "ready".into(),
+            database: state.node.store.backend().into(),
+        })
+        .into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "database not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(Readiness { status: "unavailable".into(), database: state.node.store.backend().into() }))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(Readiness {
+                    status: "unavailable".into(),
+                    database: state.node.store.backend().into(),
+                }),
+            )
                 .into_response()
         }
     }
 }
 
-fn session_cookie_header(state: &AppState, value: &str, max_age_seconds: i64) -> Result<HeaderValue, ApiError> {
-    let secure = if state.node.settings.secure_cookies { "; Secure" } else { "" };
+fn session_cookie_header(
+    state: &AppState,
+    value: &str,
+    max_age_seconds: i64,
+) -> Result<HeaderValue, ApiError> {
+    let secure = if state.node.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     HeaderValue::from_str(&format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_seconds}{secure}"))
         .map_err(|_| ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, title: "Internal error", detail: None, items: Vec::new() })
 }
@@ -70,9 +95,25 @@ fn session_cookie_header(state: &AppState, value: &str, max_age_seconds: i64) ->
 /// Logs in with a password and, once enrolled, a TOTP code; sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = liaison_proto::api::Problem), (status = 429, body = liaison_proto::api::Problem)))]
-pub(super) async fn login(State(state): State<AppState>, AnonymousCaller(caller): AnonymousCaller, ApiJson(body): ApiJson<LoginRequest>) -> Result<Response, ApiError> {
-    let session = auth::login(&state.node, &caller, &body.username, &body.password, body.totp.as_deref()).await?;
-    let roles = session.actor.roles().iter().map(|r| r.as_str().to_owned()).collect();
+pub(super) async fn login(
+    State(state): State<AppState>,
+    AnonymousCaller(caller): AnonymousCaller,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let session = auth::login(
+        &state.node,
+        &caller,
+        &body.username,
+        &body.password,
+        body.totp.as_deref(),
+    )
+    .await?;
+    let roles = session
+        .actor
+        .roles()
+        .iter()
+        .map(|r| r.as_str().to_owned())
+        .collect();
     let body = LoginResponse {
         username: body.username,
         roles,
@@ -87,7 +128,11 @@ pub(super) async fn login(State(state): State<AppState>, AnonymousCaller(caller)
 
 /// Ends the session.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
-pub(super) async fn logout(State(state): State<AppState>, AuthedForEnrolment(caller): AuthedForEnrolment, headers: HeaderMap) -> Result<Response, ApiError> {
+pub(super) async fn logout(
+    State(state): State<AppState>,
+    AuthedForEnrolment(caller): AuthedForEnrolment,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let mut parts = axum::http::Request::new(()).into_parts().0;
     parts.headers = headers;
     if let Some(session) = session_cookie(&parts) {
@@ -108,21 +153,41 @@ pub(super) async fn me(AuthedForEnrolment(caller): AuthedForEnrolment) -> axum::
 
 /// Changes the caller's password (required after a one-time password).
 #[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = PasswordChange, responses((status = 204)))]
-pub(super) async fn change_password(State(state): State<AppState>, AuthedForEnrolment(caller): AuthedForEnrolment, ApiJson(body): ApiJson<PasswordChange>) -> Result<StatusCode, ApiError> {
-    auth::change_password(&state.node, &caller, &body.current_password, &body.new_password).await?;
+pub(super) async fn change_password(
+    State(state): State<AppState>,
+    AuthedForEnrolment(caller): AuthedForEnrolment,
+    ApiJson(body): ApiJson<PasswordChange>,
+) -> Result<StatusCode, ApiError> {
+    auth::change_password(
+        &state.node,
+        &caller,
+        &body.current_password,
+        &body.new_password,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Starts TOTP enrolment: returns the secret and the `otpauth://` URI for a QR code.
 #[utoipa::path(post, path = "/api/v1/auth/totp/enrol", tag = "auth", responses((status = 200, body = TotpEnrolment)))]
-pub(super) async fn totp_enrol(State(state): State<AppState>, AuthedForEnrolment(caller): AuthedForEnrolment) -> Result<axum::Json<TotpEnrolment>, ApiError> {
+pub(super) async fn totp_enrol(
+    State(state): State<AppState>,
+    AuthedForEnrolment(caller): AuthedForEnrolment,
+) -> Result<axum::Json<TotpEnrolment>, ApiError> {
     let (secret, uri) = auth::begin_totp_enrolment(&state.node, &caller).await?;
-    Ok(axum::Json(TotpEnrolment { secret: secret.base32().to_owned(), otpauth_uri: uri }))
+    Ok(axum::Json(TotpEnrolment {
+        secret: secret.base32().to_owned(),
+        otpauth_uri: uri,
+    }))
 }
 
 /// Confirms TOTP enrolment with a first code.
 #[utoipa::path(post, path = "/api/v1/auth/totp/confirm", tag = "auth", request_body = TotpCode, responses((status = 204)))]
-pub(super) async fn totp_confirm(State(state): State<AppState>, AuthedForEnrolment(caller): AuthedForEnrolment, ApiJson(body): ApiJson<TotpCode>) -> Result<StatusCode, ApiError> {
+pub(super) async fn totp_confirm(
+    State(state): State<AppState>,
+    AuthedForEnrolment(caller): AuthedForEnrolment,
+    ApiJson(body): ApiJson<TotpCode>,
+) -> Result<StatusCode, ApiError> {
     auth::confirm_totp_enrolment(&state.node, &caller, &body.code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -131,7 +196,11 @@ pub(super) async fn totp_confirm(State(state): State<AppState>, AuthedForEnrolme
 /// nothing is stored and each problem is named.
 #[utoipa::path(post, path = "/api/v1/records", tag = "records", request_body(content = Value, description = "one record or a list of records in the Liaison JSON Lines shape"),
     responses((status = 200, body = RecordsStored), (status = 400, body = liaison_proto::api::Problem)))]
-pub(super) async fn post_records(State(state): State<AppState>, Authed(caller): Authed, ApiJson(body): ApiJson<Value>) -> Result<axum::Json<RecordsStored>, ApiError> {
+pub(super) async fn post_records(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<axum::Json<RecordsStored>, ApiError> {
     let (items, single) = match body {
         Value::Array(items) => (items, false),
         other => (vec![other], true),
@@ -140,7 +209,11 @@ pub(super) async fn post_records(State(state): State<AppState>, Authed(caller): 
         return Err(ApiError::bad_request("body", "the list is empty"));
     }
     let pointer = |line: u64, field: Option<&str>| {
-        let base = if single { String::new() } else { format!("[{}]", line.saturating_sub(1)) };
+        let base = if single {
+            String::new()
+        } else {
+            format!("[{}]", line.saturating_sub(1))
+        };
         match field {
             Some(f) if base.is_empty() => f.to_owned(),
             Some(f) => format!("{base}.{f}"),
@@ -148,20 +221,51 @@ pub(super) async fn post_records(State(state): State<AppState>, Authed(caller): 
             None => base,
         }
     };
-    let options = ImportOptions { strict: true, batch_size: 1_000, list_stored: true };
+    let options = ImportOptions {
+        strict: true,
+        batch_size: 1_000,
+        list_stored: true,
+    };
     let mut issues = CollectIssues::default();
-    let report = records::import(&state.node, &caller, &ValuesSource(&items), &options, &mut issues).await?;
+    let report = records::import(
+        &state.node,
+        &caller,
+        &ValuesSource(&items),
+        &options,
+        &mut issues,
+    )
+    .await?;
     let (errors, warnings): (Vec<_>, Vec<_>) = issues.0.into_iter().partition(|i| !i.warning);
-    let to_item = |i: &crate::services::records::ImportIssue| ProblemItem { pointer: pointer(i.error.line, i.error.field.as_deref()), detail: i.error.message.clone() };
+    let to_item = |i: &crate::services::records::ImportIssue| ProblemItem {
+        pointer: pointer(i.error.line, i.error.field.as_deref()),
+        detail: i.error.message.clone(),
+    };
     if report.refused || !errors.is_empty() {
         let items: Vec<ProblemItem> = errors.iter().map(to_item).collect();
-        let detail = format!("{} of {} records are invalid; nothing was stored", report.rejected, report.rejected + report.imported);
-        return Err(ApiError { status: StatusCode::BAD_REQUEST, title: "Bad request", detail: Some(detail), items });
+        let detail = format!(
+            "{} of {} records are invalid; nothing was stored",
+            report.rejected,
+            report.rejected + report.imported
+        );
+        return Err(ApiError {
+            status: StatusCode::BAD_REQUEST,
+            title: "Bad request",
+            detail: Some(detail),
+            items,
+        });
     }
     Ok(axum::Json(RecordsStored {
         inserted: report.inserted,
         updated: report.updated,
-        records: report.stored.iter().map(|(t, id)| RecordKey { record_type: t.as_str().into(), id: id.clone(), owner: Some(state.node.id.to_string()) }).collect(),
+        records: report
+            .stored
+            .iter()
+            .map(|(t, id)| RecordKey {
+                record_type: t.as_str().into(),
+                id: id.clone(),
+                owner: Some(state.node.id.to_string()),
+            })
+            .collect(),
         warnings: warnings.iter().map(to_item).collect(),
     }))
 }
@@ -185,21 +289,31 @@ pub(super) async fn get_record(
     Path((record_type, id)): Path<(String, String)>,
     ApiQuery(query): ApiQuery<ReadQuery>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    let reason = AccessReason { purpose: query.purpose, case_ref: query.case_ref };
-    Ok(axum::Json(records::read_record(&state.node, &caller, &record_type, &id, &reason).await?))
+    let reason = AccessReason {
+        purpose: query.purpose,
+        case_ref: query.case_ref,
+    };
+    Ok(axum::Json(
+        records::read_record(&state.node, &caller, &record_type, &id, &reason).await?,
+    ))
 }
 
 fn parse_roles(names: &[String]) -> Result<Vec<Role>, ApiError> {
     names
         .iter()
         .enumerate()
-        .map(|(i, r)| Role::parse(r).map_err(|e| ApiError::bad_request(&format!("roles[{i}]"), e.to_string())))
+        .map(|(i, r)| {
+            Role::parse(r).map_err(|e| ApiError::bad_request(&format!("roles[{i}]"), e.to_string()))
+        })
         .collect()
 }
 
 /// Lists users (administrators).
 #[utoipa::path(get, path = "/api/v1/users", tag = "admin", responses((status = 200, body = [UserSummary])))]
-pub(super) async fn list_users(State(state): State<AppState>, Authed(caller): Authed) -> Result<axum::Json<Vec<UserSummary>>, ApiError> {
+pub(super) async fn list_users(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+) -> Result<axum::Json<Vec<UserSummary>>, ApiError> {
     let rows = users::list_users(&state.node, &caller).await?;
     Ok(axum::Json(
         rows.into_iter()
@@ -216,25 +330,56 @@ pub(super) async fn list_users(State(state): State<AppState>, Authed(caller): Au
 
 /// Creates a user (administrators); without a password, a one-time password is returned once.
 #[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = NewUser, responses((status = 201, body = UserCreated)))]
-pub(super) async fn create_user(State(state): State<AppState>, Authed(caller): Authed, ApiJson(body): ApiJson<NewUser>) -> Result<(StatusCode, axum::Json<UserCreated>), ApiError> {
+pub(super) async fn create_user(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    ApiJson(body): ApiJson<NewUser>,
+) -> Result<(StatusCode, axum::Json<UserCreated>), ApiError> {
     let roles = parse_roles(&body.roles)?;
-    let one_time = users::create_user(&state.node, &caller, &body.username, &roles, body.password.as_deref()).await?;
+    let one_time = users::create_user(
+        &state.node,
+        &caller,
+        &body.username,
+        &roles,
+        body.password.as_deref(),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(UserCreated { username: body.username, roles: body.roles, one_time_password: one_time.map(|s| s.expose().to_owned()) }),
+        axum::Json(UserCreated {
+            username: body.username,
+            roles: body.roles,
+            one_time_password: one_time.map(|s| s.expose().to_owned()),
+        }),
     ))
 }
 
 /// Creates an API token for a user (administrators); the token is shown once.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "admin", request_body = NewToken, responses((status = 201, body = TokenCreated)))]
-pub(super) async fn create_token(State(state): State<AppState>, Authed(caller): Authed, ApiJson(body): ApiJson<NewToken>) -> Result<(StatusCode, axum::Json<TokenCreated>), ApiError> {
-    let (id, token) = users::create_token(&state.node, &caller, &body.username, body.label.as_deref()).await?;
-    Ok((StatusCode::CREATED, axum::Json(TokenCreated { id, username: body.username, token: token.expose().to_owned() })))
+pub(super) async fn create_token(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    ApiJson(body): ApiJson<NewToken>,
+) -> Result<(StatusCode, axum::Json<TokenCreated>), ApiError> {
+    let (id, token) =
+        users::create_token(&state.node, &caller, &body.username, body.label.as_deref()).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(TokenCreated {
+            id,
+            username: body.username,
+            token: token.expose().to_owned(),
+        }),
+    ))
 }
 
 /// Revokes an API token (administrators).
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "admin", params(("id" = String, Path)), responses((status = 204)))]
-pub(super) async fn revoke_token(State(state): State<AppState>, Authed(caller): Authed, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub(super) async fn revoke_token(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     users::revoke_token(&state.node, &caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -259,7 +404,11 @@ pub(super) struct AuditQuery {
 
 /// Searches the audit log (auditors).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), responses((status = 200, body = [AuditEntryBody])))]
-pub(super) async fn search_audit(State(state): State<AppState>, Authed(caller): Authed, ApiQuery(q): ApiQuery<AuditQuery>) -> Result<axum::Json<Vec<AuditEntryBody>>, ApiError> {
+pub(super) async fn search_audit(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Result<axum::Json<Vec<AuditEntryBody>>, ApiError> {
     let filter = liaison_store::AuditFilter {
         actor: q.actor,
         action: q.action,
@@ -295,10 +444,34 @@ pub(super) async fn search_audit(State(state): State<AppState>, Authed(caller): 
 
 /// Verifies the audit chain (auditors).
 #[utoipa::path(post, path = "/api/v1/audit/verify", tag = "audit", responses((status = 200, body = AuditVerifyBody)))]
-pub(super) async fn verify_audit(State(state): State<AppState>, Authed(caller): Authed) -> Result<axum::Json<AuditVerifyBody>, ApiError> {
+pub(super) async fn verify_audit(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+) -> Result<axum::Json<AuditVerifyBody>, ApiError> {
     let body = match audit::verify(&state.node, &caller).await? {
-        Integrity::Intact { entries, head_seq, head_hash } => AuditVerifyBody { intact: true, entries, head_seq, head_hash, first_bad_entry: None, problem: None },
-        Integrity::Broken { first_bad_entry, problem } => AuditVerifyBody { intact: false, entries: 0, head_seq: None, head_hash: None, first_bad_entry, problem: Some(problem) },
+        Integrity::Intact {
+            entries,
+            head_seq,
+            head_hash,
+        } => AuditVerifyBody {
+            intact: true,
+            entries,
+            head_seq,
+            head_hash,
+            first_bad_entry: None,
+            problem: None,
+        },
+        Integrity::Broken {
+            first_bad_entry,
+            problem,
+        } => AuditVerifyBody {
+            intact: false,
+            entries: 0,
+            head_seq: None,
+            head_hash: None,
+            first_bad_entry,
+            problem: Some(problem),
+        },
     };
     Ok(axum::Json(body))
 }

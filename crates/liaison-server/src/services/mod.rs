@@ -14,7 +14,10 @@ use crate::{Actor, Node};
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     #[error("{detail}")]
-    BadRequest { detail: String, items: Vec<(String, String)> },
+    BadRequest {
+        detail: String,
+        items: Vec<(String, String)>,
+    },
     #[error("{0}")]
     Unauthenticated(String),
     #[error("{0}")]
@@ -34,7 +37,10 @@ pub enum ServiceError {
 impl ServiceError {
     pub fn bad_field(pointer: &str, detail: impl Into<String>) -> Self {
         let detail = detail.into();
-        ServiceError::BadRequest { detail: format!("`{pointer}`: {detail}"), items: vec![(pointer.to_owned(), detail)] }
+        ServiceError::BadRequest {
+            detail: format!("`{pointer}`: {detail}"),
+            items: vec![(pointer.to_owned(), detail)],
+        }
     }
 }
 
@@ -47,8 +53,13 @@ pub struct Caller {
 
 impl Caller {
     pub fn cli() -> Self {
-        let os_user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".to_owned());
-        Caller { actor: Actor::Cli { os_user }, request_id: None }
+        let os_user = std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "unknown".to_owned());
+        Caller {
+            actor: Actor::Cli { os_user },
+            request_id: None,
+        }
     }
 }
 
@@ -66,7 +77,11 @@ pub struct AuditEvent {
 
 impl AuditEvent {
     pub fn new(action: &'static str, outcome: &'static str) -> Self {
-        AuditEvent { action, outcome, ..AuditEvent::default() }
+        AuditEvent {
+            action,
+            outcome,
+            ..AuditEvent::default()
+        }
     }
 
     pub fn object(mut self, object: impl Into<String>) -> Self {
@@ -82,7 +97,11 @@ impl AuditEvent {
 
 /// The one place that writes audit entries. A service that cannot log an access does not perform it: the
 /// error propagates and the caller gets no data.
-pub async fn record_audit(node: &Node, caller: &Caller, event: AuditEvent) -> Result<(), ServiceError> {
+pub async fn record_audit(
+    node: &Node,
+    caller: &Caller,
+    event: AuditEvent,
+) -> Result<(), ServiceError> {
     let draft = AuditDraft {
         at: node.now(),
         node: node.id.as_str().to_owned(),
@@ -112,8 +131,12 @@ pub async fn require_role(
         return Ok(());
     }
     let needed: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-    let mut event = AuditEvent::new(action, "denied").detail(format!("requires one of the roles: {}", needed.join(", ")));
+    let mut event = AuditEvent::new(action, "denied")
+        .detail(format!("requires one of the roles: {}", needed.join(", ")));
     event.objects.extend(object);
     record_audit(node, caller, event).await?;
-    Err(ServiceError::Forbidden(format!("this needs one of the roles: {}", needed.join(", "))))
+    Err(ServiceError::Forbidden(format!(
+        "this needs one of the roles: {}",
+        needed.join(", ")
+    )))
 }

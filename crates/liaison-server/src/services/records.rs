@@ -6,7 +6,10 @@ use std::hash::{Hash, Hasher};
 use std::io::BufRead;
 
 use liaison_core::{Purpose, Record, RecordType, Role};
-use liaison_proto::{Decoded, FieldIssue, LineError, LineItem, LineReader, allowed_reference_types, decode_value, encode_record};
+use liaison_proto::{
+    Decoded, FieldIssue, LineError, LineItem, LineReader, allowed_reference_types, decode_value,
+    encode_record,
+};
 use liaison_store::StoredRecord;
 use serde_json::Value;
 
@@ -46,8 +49,12 @@ where
     R: BufRead + Send + 'static,
 {
     fn items(&self) -> Result<Box<dyn Iterator<Item = SourceItem> + Send + '_>, ServiceError> {
-        let reader = (self.open)().map_err(|e| ServiceError::Internal(format!("cannot read {}: {e}", self.name)))?;
-        Ok(Box::new(JsonLinesItems { lines: LineReader::new(reader), done: false }))
+        let reader = (self.open)()
+            .map_err(|e| ServiceError::Internal(format!("cannot read {}: {e}", self.name)))?;
+        Ok(Box::new(JsonLinesItems {
+            lines: LineReader::new(reader),
+            done: false,
+        }))
     }
 
     fn total_bytes(&self) -> Option<u64> {
@@ -77,18 +84,26 @@ impl<R: BufRead> Iterator for JsonLinesItems<R> {
                 Ok(None) => return None,
                 Err(e) => {
                     self.done = true;
-                    return Some((0, Err(LineError::new(0, None, format!("reading stopped: {e}")))));
+                    return Some((
+                        0,
+                        Err(LineError::new(0, None, format!("reading stopped: {e}"))),
+                    ));
                 }
             };
             let line = item.line();
             let text = match item {
                 LineItem::Text { text, .. } => text,
                 LineItem::TooLong { bytes, .. } => {
-                    let message = format!("the line is {bytes} bytes long, the limit is {}", liaison_proto::MAX_LINE_BYTES);
+                    let message = format!(
+                        "the line is {bytes} bytes long, the limit is {}",
+                        liaison_proto::MAX_LINE_BYTES
+                    );
                     return Some((line, Err(LineError::new(line, None, message))));
                 }
                 LineItem::NotUtf8 { byte_offset, .. } => {
-                    let message = format!("not UTF-8 text (invalid byte at offset {byte_offset} of the line)");
+                    let message = format!(
+                        "not UTF-8 text (invalid byte at offset {byte_offset} of the line)"
+                    );
                     return Some((line, Err(LineError::new(line, None, message))));
                 }
             };
@@ -96,16 +111,36 @@ impl<R: BufRead> Iterator for JsonLinesItems<R> {
                 continue;
             }
             let value = serde_json::from_str::<Value>(&text).map_err(|e| {
-                LineError::new(line, None, format!("not valid JSON: {e}"))
+                let message = e.to_string();
+                let reason = message.split(" at line ").next().unwrap_or(&message);
+                LineError::new(
+                    line,
+                    None,
+                    format!("not valid JSON at column {}: {reason}", e.column()),
+                )
             });
             if let Ok(Value::Object(object)) = &value {
                 if let Some(version) = object.get("liaison_format") {
                     if line != 1 {
-                        return Some((line, Err(LineError::new(line, Some("liaison_format".into()), "the format header must be the first line"))));
+                        return Some((
+                            line,
+                            Err(LineError::new(
+                                line,
+                                Some("liaison_format".into()),
+                                "the format header must be the first line",
+                            )),
+                        ));
                     }
-                    if version.as_u64() != Some(liaison_proto::FORMAT_VERSION) || object.len() != 1 {
-                        let message = format!("unsupported format header {text}: this node reads version {}", liaison_proto::FORMAT_VERSION);
-                        return Some((line, Err(LineError::new(line, Some("liaison_format".into()), message))));
+                    if version.as_u64() != Some(liaison_proto::FORMAT_VERSION) || object.len() != 1
+                    {
+                        let message = format!(
+                            "unsupported format header {text}: this node reads version {}",
+                            liaison_proto::FORMAT_VERSION
+                        );
+                        return Some((
+                            line,
+                            Err(LineError::new(line, Some("liaison_format".into()), message)),
+                        ));
                     }
                     continue;
                 }
@@ -129,7 +164,8 @@ where
     R: std::io::Read + Send + 'static,
 {
     fn items(&self) -> Result<Box<dyn Iterator<Item = SourceItem> + Send + '_>, ServiceError> {
-        let reader = (self.open)().map_err(|e| ServiceError::Internal(format!("cannot read {}: {e}", self.name)))?;
+        let reader = (self.open)()
+            .map_err(|e| ServiceError::Internal(format!("cannot read {}: {e}", self.name)))?;
         match liaison_proto::CsvPersonReader::new(reader) {
             Ok(mut rows) => {
                 let unknown: Vec<SourceItem> = rows
@@ -165,7 +201,12 @@ pub struct ValuesSource<'a>(pub &'a [Value]);
 
 impl ImportSource for ValuesSource<'_> {
     fn items(&self) -> Result<Box<dyn Iterator<Item = SourceItem> + Send + '_>, ServiceError> {
-        Ok(Box::new(self.0.iter().enumerate().map(|(i, v)| (i as u64 + 1, Ok(v.clone())))))
+        Ok(Box::new(
+            self.0
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i as u64 + 1, Ok(v.clone()))),
+        ))
     }
 
     fn describe(&self) -> String {
@@ -185,7 +226,11 @@ pub struct ImportOptions {
 
 impl Default for ImportOptions {
     fn default() -> Self {
-        ImportOptions { strict: false, batch_size: 5_000, list_stored: false }
+        ImportOptions {
+            strict: false,
+            batch_size: 5_000,
+            list_stored: false,
+        }
     }
 }
 
@@ -253,11 +298,21 @@ pub async fn import(
     options: &ImportOptions,
     observer: &mut (dyn ImportObserver + Send),
 ) -> Result<ImportReport, ServiceError> {
-    require_role(node, caller, WRITE_ROLES, "records.import", Some(source.describe())).await?;
+    require_role(
+        node,
+        caller,
+        WRITE_ROLES,
+        "records.import",
+        Some(source.describe()),
+    )
+    .await?;
     let mut report = ImportReport::default();
     let mut bad_lines: HashSet<u64> = HashSet::new();
     let mut in_file: HashSet<u128> = HashSet::new();
-    let report_issue = |observer: &mut (dyn ImportObserver + Send), report: &mut ImportReport, error: LineError, warning: bool| {
+    let report_issue = |observer: &mut (dyn ImportObserver + Send),
+                        report: &mut ImportReport,
+                        error: LineError,
+                        warning: bool| {
         if warning {
             report.warnings += 1;
         }
@@ -291,30 +346,63 @@ pub async fn import(
             Ok(decoded) => decoded,
             Err(issue) => {
                 bad_lines.insert(line);
-                report_issue(observer, &mut report, LineError::from_issue(line, issue), false);
+                report_issue(
+                    observer,
+                    &mut report,
+                    LineError::from_issue(line, issue),
+                    false,
+                );
                 continue;
             }
         };
         let mut line_ok = true;
         for warning in &decoded.warnings {
-            report_issue(observer, &mut report, LineError::from_issue(line, warning.clone()), !options.strict);
+            report_issue(
+                observer,
+                &mut report,
+                LineError::from_issue(line, warning.clone()),
+                !options.strict,
+            );
             line_ok &= !options.strict;
         }
         if let Some(message) = check_owner(node, &decoded.record) {
-            report_issue(observer, &mut report, LineError::new(line, Some("owner".into()), message), false);
+            report_issue(
+                observer,
+                &mut report,
+                LineError::new(line, Some("owner".into()), message),
+                false,
+            );
             line_ok = false;
         }
         if let Some(retain) = decoded.record.meta().retain_until {
             if retain < node.now().date_naive() {
-                let message = format!("the retention date {retain} has passed: the record should be deleted, not imported");
-                report_issue(observer, &mut report, LineError::new(line, Some("retain_until".into()), message), !options.strict);
+                let message = format!(
+                    "the retention date {retain} has passed: the record should be deleted, not imported"
+                );
+                report_issue(
+                    observer,
+                    &mut report,
+                    LineError::new(line, Some("retain_until".into()), message),
+                    !options.strict,
+                );
                 line_ok &= !options.strict;
             }
         }
-        let key = fingerprint(decoded.record.record_type(), decoded.record.meta().id.as_str());
+        let key = fingerprint(
+            decoded.record.record_type(),
+            decoded.record.meta().id.as_str(),
+        );
         if let Some(first) = line_of.get(&key) {
-            let message = format!("`{}` is already defined on line {first}", decoded.record.reference());
-            report_issue(observer, &mut report, LineError::new(line, Some("id".into()), message), false);
+            let message = format!(
+                "`{}` is already defined on line {first}",
+                decoded.record.reference()
+            );
+            report_issue(
+                observer,
+                &mut report,
+                LineError::new(line, Some("id".into()), message),
+                false,
+            );
             line_ok = false;
         }
         if line_ok {
@@ -339,12 +427,22 @@ pub async fn import(
                 observer.progress(ImportPhase::Resolving, count);
             }
             let Ok(value) = item else { continue };
-            let Ok(mut decoded) = decode_value(&value) else { continue };
+            let Ok(mut decoded) = decode_value(&value) else {
+                continue;
+            };
             if let Err(issue) = resolve(node, &in_file, &mut decoded).await? {
                 bad_lines.insert(line);
-                in_file.remove(&fingerprint(decoded.record.record_type(), decoded.record.meta().id.as_str()));
+                in_file.remove(&fingerprint(
+                    decoded.record.record_type(),
+                    decoded.record.meta().id.as_str(),
+                ));
                 removed = true;
-                report_issue(observer, &mut report, LineError::from_issue(line, issue), false);
+                report_issue(
+                    observer,
+                    &mut report,
+                    LineError::from_issue(line, issue),
+                    false,
+                );
             }
         }
         if !removed || options.strict {
@@ -357,7 +455,10 @@ pub async fn import(
         report.refused = true;
         let event = AuditEvent::new("records.import", "refused")
             .object(source.describe())
-            .detail(format!("strict import refused: {} bad lines; nothing stored", bad_lines.len()));
+            .detail(format!(
+                "strict import refused: {} bad lines; nothing stored",
+                bad_lines.len()
+            ));
         record_audit(node, caller, event).await?;
         return Ok(report);
     }
@@ -369,7 +470,9 @@ pub async fn import(
             continue;
         }
         let Ok(value) = item else { continue };
-        let Ok(mut decoded) = decode_value(&value) else { continue };
+        let Ok(mut decoded) = decode_value(&value) else {
+            continue;
+        };
         if resolve(node, &in_file, &mut decoded).await?.is_err() {
             continue;
         }
@@ -378,7 +481,9 @@ pub async fn import(
             record.meta_mut().owner = Some(node.id.clone());
         }
         if options.list_stored {
-            report.stored.push((record.record_type(), record.meta().id.as_str().to_owned()));
+            report
+                .stored
+                .push((record.record_type(), record.meta().id.as_str().to_owned()));
         }
         batch.push(to_stored(&record));
         if batch.len() >= options.batch_size {
@@ -389,11 +494,17 @@ pub async fn import(
     flush(node, &mut batch, &mut report).await?;
     observer.progress(ImportPhase::Storing, report.imported);
 
-    let outcome = if report.rejected == 0 { "ok" } else { "partial" };
-    let event = AuditEvent::new("records.import", outcome).object(source.describe()).detail(format!(
-        "imported {} (inserted {}, updated {}), rejected {}, warnings {}",
-        report.imported, report.inserted, report.updated, report.rejected, report.warnings
-    ));
+    let outcome = if report.rejected == 0 {
+        "ok"
+    } else {
+        "partial"
+    };
+    let event = AuditEvent::new("records.import", outcome)
+        .object(source.describe())
+        .detail(format!(
+            "imported {} (inserted {}, updated {}), rejected {}, warnings {}",
+            report.imported, report.inserted, report.updated, report.rejected, report.warnings
+        ));
     record_audit(node, caller, event).await?;
     Ok(report)
 }
@@ -402,21 +513,32 @@ pub async fn import(
 /// so nobody can plant records in a partner's name.
 fn check_owner(node: &Node, record: &Record) -> Option<String> {
     match &record.meta().owner {
-        Some(owner) if owner != &node.id => {
-            Some(format!("the record belongs to node `{owner}`; only records of this node (`{}`) can be imported", node.id))
-        }
+        Some(owner) if owner != &node.id => Some(format!(
+            "the record belongs to node `{owner}`; only records of this node (`{}`) can be imported",
+            node.id
+        )),
         _ => None,
     }
 }
 
 /// Fixes the type of each reference by looking its id up in the input and the store.
-async fn resolve(node: &Node, in_file: &HashSet<u128>, decoded: &mut Decoded) -> Result<Result<(), FieldIssue>, ServiceError> {
+async fn resolve(
+    node: &Node,
+    in_file: &HashSet<u128>,
+    decoded: &mut Decoded,
+) -> Result<Result<(), FieldIssue>, ServiceError> {
     let fields: Vec<(String, bool, &'static [RecordType])> = decoded
         .record
         .references()
         .iter()
         .zip(&decoded.pending)
-        .map(|((field, _), pending)| (pending.field.clone(), pending.explicit, allowed_reference_types(&decoded.record, field)))
+        .map(|((field, _), pending)| {
+            (
+                pending.field.clone(),
+                pending.explicit,
+                allowed_reference_types(&decoded.record, field),
+            )
+        })
         .collect();
     let mut refs = decoded.record.references_mut();
     for (reference, (field, explicit, allowed)) in refs.iter_mut().zip(fields) {
@@ -424,10 +546,20 @@ async fn resolve(node: &Node, in_file: &HashSet<u128>, decoded: &mut Decoded) ->
         if explicit {
             if !allowed.contains(&reference.record_type) {
                 let names: Vec<&str> = allowed.iter().map(|t| t.as_str()).collect();
-                return Ok(Err(FieldIssue::new(field, format!("a `{}` cannot be referenced here; allowed: {}", reference.record_type, names.join(", ")))));
+                return Ok(Err(FieldIssue::new(
+                    field,
+                    format!(
+                        "a `{}` cannot be referenced here; allowed: {}",
+                        reference.record_type,
+                        names.join(", ")
+                    ),
+                )));
             }
             if !exists(node, in_file, reference.record_type, &id).await? {
-                return Ok(Err(dangling(&field, &format!("{}/{id}", reference.record_type))));
+                return Ok(Err(dangling(
+                    &field,
+                    &format!("{}/{id}", reference.record_type),
+                )));
             }
             continue;
         }
@@ -451,17 +583,29 @@ async fn resolve(node: &Node, in_file: &HashSet<u128>, decoded: &mut Decoded) ->
 }
 
 fn dangling(field: &str, target: &str) -> FieldIssue {
-    FieldIssue::new(field, format!("`{target}` is neither in this input nor on this node (dangling reference)"))
+    FieldIssue::new(
+        field,
+        format!("`{target}` is neither in this input nor on this node (dangling reference)"),
+    )
 }
 
-async fn exists(node: &Node, in_file: &HashSet<u128>, record_type: RecordType, id: &str) -> Result<bool, ServiceError> {
+async fn exists(
+    node: &Node,
+    in_file: &HashSet<u128>,
+    record_type: RecordType,
+    id: &str,
+) -> Result<bool, ServiceError> {
     if in_file.contains(&fingerprint(record_type, id)) {
         return Ok(true);
     }
     Ok(node.store.get_record(record_type, id).await?.is_some())
 }
 
-async fn flush(node: &Node, batch: &mut Vec<StoredRecord>, report: &mut ImportReport) -> Result<(), ServiceError> {
+async fn flush(
+    node: &Node,
+    batch: &mut Vec<StoredRecord>,
+    report: &mut ImportReport,
+) -> Result<(), ServiceError> {
     if batch.is_empty() {
         return Ok(());
     }
@@ -478,7 +622,11 @@ fn to_stored(record: &Record) -> StoredRecord {
     StoredRecord {
         record_type: record.record_type(),
         id: meta.id.as_str().to_owned(),
-        owner: meta.owner.as_ref().map(|o| o.as_str().to_owned()).unwrap_or_default(),
+        owner: meta
+            .owner
+            .as_ref()
+            .map(|o| o.as_str().to_owned())
+            .unwrap_or_default(),
         handling_code: meta.handling.code.as_str().to_owned(),
         retain_until: meta.retain_until,
         body: encode_record(record).to_string(),
@@ -504,8 +652,13 @@ async fn check_purpose(
         None | Some("") => "no purpose stated".to_owned(),
         Some(text) => match Purpose::parse(text) {
             Ok(purpose) => {
-                if reason.case_ref.as_ref().is_some_and(|c| c.chars().count() > 100 || c.chars().any(char::is_control)) {
-                    "the case reference is over 100 characters or holds control characters".to_owned()
+                if reason
+                    .case_ref
+                    .as_ref()
+                    .is_some_and(|c| c.chars().count() > 100 || c.chars().any(char::is_control))
+                {
+                    "the case reference is over 100 characters or holds control characters"
+                        .to_owned()
                 } else {
                     return Ok(purpose);
                 }
@@ -513,12 +666,24 @@ async fn check_purpose(
             Err(e) => e.to_string(),
         },
     };
-    let mut event = AuditEvent::new(action, "refused").object(object).detail(problem.clone());
+    let mut event = AuditEvent::new(action, "refused")
+        .object(object)
+        .detail(problem.clone());
     event.purpose = reason.purpose.clone();
     event.case_ref = reason.case_ref.clone();
     record_audit(node, caller, event).await?;
-    let pointer = if problem.contains("case reference") { "case_ref" } else { "purpose" };
-    Err(ServiceError::bad_field(pointer, format!("{problem}; every access states one of: {}", Purpose::NAMES.join(", "))))
+    let pointer = if problem.contains("case reference") {
+        "case_ref"
+    } else {
+        "purpose"
+    };
+    Err(ServiceError::bad_field(
+        pointer,
+        format!(
+            "{problem}; every access states one of: {}",
+            Purpose::NAMES.join(", ")
+        ),
+    ))
 }
 
 /// Reads one record for a stated purpose: the only way a record's content leaves the store.
@@ -530,29 +695,49 @@ pub async fn read_record(
     reason: &AccessReason,
 ) -> Result<Value, ServiceError> {
     let object = format!("{record_type}/{id}");
-    require_role(node, caller, READ_ROLES, "record.read", Some(object.clone())).await?;
+    require_role(
+        node,
+        caller,
+        READ_ROLES,
+        "record.read",
+        Some(object.clone()),
+    )
+    .await?;
     let purpose = check_purpose(node, caller, "record.read", &object, reason).await?;
     let record_type = match RecordType::parse(record_type) {
         Ok(t) => t,
         Err(e) => {
-            let mut event = AuditEvent::new("record.read", "refused").object(&object).detail(e.to_string());
+            let mut event = AuditEvent::new("record.read", "refused")
+                .object(&object)
+                .detail(e.to_string());
             event.purpose = Some(purpose.as_str().to_owned());
             record_audit(node, caller, event).await?;
             return Err(ServiceError::bad_field("type", e.to_string()));
         }
     };
     let stored = node.store.get_record(record_type, id).await?;
-    let mut event = AuditEvent::new("record.read", if stored.is_some() { "ok" } else { "not_found" }).object(&object);
+    let mut event = AuditEvent::new(
+        "record.read",
+        if stored.is_some() { "ok" } else { "not_found" },
+    )
+    .object(&object);
     event.purpose = Some(purpose.as_str().to_owned());
     event.case_ref = reason.case_ref.clone();
     record_audit(node, caller, event).await?;
-    let stored = stored.ok_or_else(|| ServiceError::NotFound(format!("no {object} on this node")))?;
-    serde_json::from_str(&stored.body)
-        .map_err(|e| ServiceError::Internal(format!("stored record {object} no longer parses: {e}")))
+    let stored =
+        stored.ok_or_else(|| ServiceError::NotFound(format!("no {object} on this node")))?;
+    serde_json::from_str(&stored.body).map_err(|e| {
+        ServiceError::Internal(format!("stored record {object} no longer parses: {e}"))
+    })
 }
 
 /// Writes every record, in insertion order, as Liaison JSON Lines, reading the store in pages.
-pub async fn export(node: &Node, caller: &Caller, out: &mut dyn std::io::Write, reason: &AccessReason) -> Result<u64, ServiceError> {
+pub async fn export(
+    node: &Node,
+    caller: &Caller,
+    out: &mut dyn std::io::Write,
+    reason: &AccessReason,
+) -> Result<u64, ServiceError> {
     require_role(node, caller, READ_ROLES, "records.export", None).await?;
     if reason.purpose.is_some() {
         check_purpose(node, caller, "records.export", "all records", reason).await?;
@@ -572,7 +757,9 @@ pub async fn export(node: &Node, caller: &Caller, out: &mut dyn std::io::Write, 
         }
     }
     out.flush().map_err(io)?;
-    let mut event = AuditEvent::new("records.export", "ok").object("all records").detail(format!("{written} records"));
+    let mut event = AuditEvent::new("records.export", "ok")
+        .object("all records")
+        .detail(format!("{written} records"));
     event.purpose = reason.purpose.clone();
     event.case_ref = reason.case_ref.clone();
     record_audit(node, caller, event).await?;

@@ -17,8 +17,16 @@ pub async fn create_user(
     roles: &[Role],
     password: Option<&str>,
 ) -> Result<Option<Secret>, ServiceError> {
-    require_role(node, caller, &[Role::Admin], "user.create", Some(format!("user/{username}"))).await?;
-    let username = Username::parse(username).map_err(|e| ServiceError::bad_field("username", e.to_string()))?;
+    require_role(
+        node,
+        caller,
+        &[Role::Admin],
+        "user.create",
+        Some(format!("user/{username}")),
+    )
+    .await?;
+    let username = Username::parse(username)
+        .map_err(|e| ServiceError::bad_field("username", e.to_string()))?;
     if roles.is_empty() {
         return Err(ServiceError::bad_field("roles", "give at least one role"));
     }
@@ -37,7 +45,8 @@ pub async fn create_user(
     roles.dedup();
     let row = UserRow {
         username: username.as_str().to_owned(),
-        password_hash: hash_password(password.expose()).map_err(|e| ServiceError::Internal(e.to_string()))?,
+        password_hash: hash_password(password.expose())
+            .map_err(|e| ServiceError::Internal(e.to_string()))?,
         roles: roles.clone(),
         totp_secret: None,
         totp_enabled: false,
@@ -48,11 +57,15 @@ pub async fn create_user(
         created_at: node.now(),
     };
     node.store.create_user(&row).await.map_err(|e| match e {
-        liaison_store::StoreError::Conflict(_) => ServiceError::Conflict(format!("user `{username}` already exists")),
+        liaison_store::StoreError::Conflict(_) => {
+            ServiceError::Conflict(format!("user `{username}` already exists"))
+        }
         other => other.into(),
     })?;
     let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-    let event = AuditEvent::new("user.create", "ok").object(format!("user/{username}")).detail(format!("roles: {}", names.join(", ")));
+    let event = AuditEvent::new("user.create", "ok")
+        .object(format!("user/{username}"))
+        .detail(format!("roles: {}", names.join(", ")));
     record_audit(node, caller, event).await?;
     Ok(one_time)
 }
@@ -65,9 +78,25 @@ fn one_time_password() -> Secret {
 
 /// A bearer token for a machine client acting as `username`; the token is returned once, the node keeps only
 /// its digest.
-pub async fn create_token(node: &Node, caller: &Caller, username: &str, label: Option<&str>) -> Result<(String, Secret), ServiceError> {
-    require_role(node, caller, &[Role::Admin], "token.create", Some(format!("user/{username}"))).await?;
-    let user = node.store.get_user(username).await?.ok_or_else(|| ServiceError::NotFound(format!("no user `{username}`")))?;
+pub async fn create_token(
+    node: &Node,
+    caller: &Caller,
+    username: &str,
+    label: Option<&str>,
+) -> Result<(String, Secret), ServiceError> {
+    require_role(
+        node,
+        caller,
+        &[Role::Admin],
+        "token.create",
+        Some(format!("user/{username}")),
+    )
+    .await?;
+    let user = node
+        .store
+        .get_user(username)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("no user `{username}`")))?;
     let token = random_token("lt_");
     let id = uuid::Uuid::now_v7().to_string();
     node.store
@@ -82,17 +111,31 @@ pub async fn create_token(node: &Node, caller: &Caller, username: &str, label: O
             last_used_at: None,
         })
         .await?;
-    let event = AuditEvent::new("token.create", "ok").object(format!("user/{username}")).object(format!("token/{id}"));
+    let event = AuditEvent::new("token.create", "ok")
+        .object(format!("user/{username}"))
+        .object(format!("token/{id}"));
     record_audit(node, caller, event).await?;
     Ok((id, token))
 }
 
 pub async fn revoke_token(node: &Node, caller: &Caller, id: &str) -> Result<(), ServiceError> {
-    require_role(node, caller, &[Role::Admin], "token.revoke", Some(format!("token/{id}"))).await?;
+    require_role(
+        node,
+        caller,
+        &[Role::Admin],
+        "token.revoke",
+        Some(format!("token/{id}")),
+    )
+    .await?;
     if !node.store.revoke_token(id, node.now()).await? {
         return Err(ServiceError::NotFound(format!("no token `{id}`")));
     }
-    record_audit(node, caller, AuditEvent::new("token.revoke", "ok").object(format!("token/{id}"))).await
+    record_audit(
+        node,
+        caller,
+        AuditEvent::new("token.revoke", "ok").object(format!("token/{id}")),
+    )
+    .await
 }
 
 pub async fn list_users(node: &Node, caller: &Caller) -> Result<Vec<UserRow>, ServiceError> {

@@ -91,7 +91,7 @@ pub async fn login(
         } else {
             "wrong password"
         };
-        let detail = if failures == 0 {
+        let detail = if failures >= node.settings.lockout_failures {
             format!("{what}; account locked until {}", lock_until.to_rfc3339())
         } else {
             format!("{what}; {failures} failed in a row")

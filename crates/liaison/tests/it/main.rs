@@ -1,0 +1,8 @@
+//! End-to-end tests of the `liaison` binary and of a node served on 127.0.0.1: what an agency's operator
+//! and its machine clients do.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api;
+mod cli;
+mod harness;

@@ -47,11 +47,10 @@ pub async fn init(data_dir: &Path, args: InitArgs) -> anyhow::Result<ExitCode> {
     let node_id = NodeId::parse(&args.node_id).map_err(|e| anyhow::anyhow!("--node-id: {e}"))?;
     let country =
         CountryCode::parse(&args.country).map_err(|e| anyhow::anyhow!("--country: {e}"))?;
-    if let Some(endpoint) = &args.federation_endpoint {
-        if !endpoint.starts_with("https://") {
+    if let Some(endpoint) = &args.federation_endpoint
+        && !endpoint.starts_with("https://") {
             bail!("--federation-endpoint: `{endpoint}` must be an https:// address");
         }
-    }
     if data_dir.join(CONFIG_FILE).exists() {
         bail!(
             "{} is already a node's data directory (it has {CONFIG_FILE}); choose another --data-dir",
@@ -138,14 +137,13 @@ async fn open_node(config: &Config) -> anyhow::Result<Node> {
     let store = liaison_store::open(&config.database_url)
         .await
         .with_context(|| format!("cannot open the database of {}", config.data_dir.display()))?;
-    if let Some(stored) = store.get_setting("node.id").await? {
-        if stored != config.node_id.as_str() {
+    if let Some(stored) = store.get_setting("node.id").await?
+        && stored != config.node_id.as_str() {
             bail!(
                 "the database belongs to node `{stored}`, but the configuration says `{}`",
                 config.node_id
             );
         }
-    }
     Ok(Node {
         id: config.node_id.clone(),
         country: config.country.clone(),

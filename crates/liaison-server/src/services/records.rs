@@ -119,8 +119,8 @@ impl<R: BufRead> Iterator for JsonLinesItems<R> {
                     format!("not valid JSON at column {}: {reason}", e.column()),
                 )
             });
-            if let Ok(Value::Object(object)) = &value {
-                if let Some(version) = object.get("liaison_format") {
+            if let Ok(Value::Object(object)) = &value
+                && let Some(version) = object.get("liaison_format") {
                     if line != 1 {
                         return Some((
                             line,
@@ -144,7 +144,6 @@ impl<R: BufRead> Iterator for JsonLinesItems<R> {
                     }
                     continue;
                 }
-            }
             return Some((line, value));
         }
     }
@@ -324,7 +323,7 @@ pub async fn import(
     let mut count = 0u64;
     for (line, item) in source.items()? {
         count += 1;
-        if count % 10_000 == 0 {
+        if count.is_multiple_of(10_000) {
             observer.progress(ImportPhase::Validating, count);
         }
         let decoded = match item {
@@ -374,8 +373,8 @@ pub async fn import(
             );
             line_ok = false;
         }
-        if let Some(retain) = decoded.record.meta().retain_until {
-            if retain < node.now().date_naive() {
+        if let Some(retain) = decoded.record.meta().retain_until
+            && retain < node.now().date_naive() {
                 let message = format!(
                     "the retention date {retain} has passed: the record should be deleted, not imported"
                 );
@@ -387,7 +386,6 @@ pub async fn import(
                 );
                 line_ok &= !options.strict;
             }
-        }
         let key = fingerprint(
             decoded.record.record_type(),
             decoded.record.meta().id.as_str(),
@@ -423,7 +421,7 @@ pub async fn import(
                 continue;
             }
             count += 1;
-            if count % 10_000 == 0 {
+            if count.is_multiple_of(10_000) {
                 observer.progress(ImportPhase::Resolving, count);
             }
             let Ok(value) = item else { continue };

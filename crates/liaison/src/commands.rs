@@ -48,9 +48,10 @@ pub async fn init(data_dir: &Path, args: InitArgs) -> anyhow::Result<ExitCode> {
     let country =
         CountryCode::parse(&args.country).map_err(|e| anyhow::anyhow!("--country: {e}"))?;
     if let Some(endpoint) = &args.federation_endpoint
-        && !endpoint.starts_with("https://") {
-            bail!("--federation-endpoint: `{endpoint}` must be an https:// address");
-        }
+        && !endpoint.starts_with("https://")
+    {
+        bail!("--federation-endpoint: `{endpoint}` must be an https:// address");
+    }
     if data_dir.join(CONFIG_FILE).exists() {
         bail!(
             "{} is already a node's data directory (it has {CONFIG_FILE}); choose another --data-dir",
@@ -138,12 +139,13 @@ async fn open_node(config: &Config) -> anyhow::Result<Node> {
         .await
         .with_context(|| format!("cannot open the database of {}", config.data_dir.display()))?;
     if let Some(stored) = store.get_setting("node.id").await?
-        && stored != config.node_id.as_str() {
-            bail!(
-                "the database belongs to node `{stored}`, but the configuration says `{}`",
-                config.node_id
-            );
-        }
+        && stored != config.node_id.as_str()
+    {
+        bail!(
+            "the database belongs to node `{stored}`, but the configuration says `{}`",
+            config.node_id
+        );
+    }
     Ok(Node {
         id: config.node_id.clone(),
         country: config.country.clone(),

@@ -120,30 +120,30 @@ impl<R: BufRead> Iterator for JsonLinesItems<R> {
                 )
             });
             if let Ok(Value::Object(object)) = &value
-                && let Some(version) = object.get("liaison_format") {
-                    if line != 1 {
-                        return Some((
+                && let Some(version) = object.get("liaison_format")
+            {
+                if line != 1 {
+                    return Some((
+                        line,
+                        Err(LineError::new(
                             line,
-                            Err(LineError::new(
-                                line,
-                                Some("liaison_format".into()),
-                                "the format header must be the first line",
-                            )),
-                        ));
-                    }
-                    if version.as_u64() != Some(liaison_proto::FORMAT_VERSION) || object.len() != 1
-                    {
-                        let message = format!(
-                            "unsupported format header {text}: this node reads version {}",
-                            liaison_proto::FORMAT_VERSION
-                        );
-                        return Some((
-                            line,
-                            Err(LineError::new(line, Some("liaison_format".into()), message)),
-                        ));
-                    }
-                    continue;
+                            Some("liaison_format".into()),
+                            "the format header must be the first line",
+                        )),
+                    ));
                 }
+                if version.as_u64() != Some(liaison_proto::FORMAT_VERSION) || object.len() != 1 {
+                    let message = format!(
+                        "unsupported format header {text}: this node reads version {}",
+                        liaison_proto::FORMAT_VERSION
+                    );
+                    return Some((
+                        line,
+                        Err(LineError::new(line, Some("liaison_format".into()), message)),
+                    ));
+                }
+                continue;
+            }
             return Some((line, value));
         }
     }
@@ -374,18 +374,19 @@ pub async fn import(
             line_ok = false;
         }
         if let Some(retain) = decoded.record.meta().retain_until
-            && retain < node.now().date_naive() {
-                let message = format!(
-                    "the retention date {retain} has passed: the record should be deleted, not imported"
-                );
-                report_issue(
-                    observer,
-                    &mut report,
-                    LineError::new(line, Some("retain_until".into()), message),
-                    !options.strict,
-                );
-                line_ok &= !options.strict;
-            }
+            && retain < node.now().date_naive()
+        {
+            let message = format!(
+                "the retention date {retain} has passed: the record should be deleted, not imported"
+            );
+            report_issue(
+                observer,
+                &mut report,
+                LineError::new(line, Some("retain_until".into()), message),
+                !options.strict,
+            );
+            line_ok &= !options.strict;
+        }
         let key = fingerprint(
             decoded.record.record_type(),
             decoded.record.meta().id.as_str(),

@@ -512,3 +512,52 @@ fn help_explains_each_command() {
         "{import_help}"
     );
 }
+
+/// The same newcomer path on PostgreSQL, in a fresh database, when CI provides a server.
+#[test]
+fn a_node_on_postgres_imports_exports_and_verifies() {
+    let Ok(admin_url) = std::env::var("LIAISON_TEST_POSTGRES_URL") else {
+        eprintln!("skipped: LIAISON_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let database = format!("liaison_cli_{}", std::process::id());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let admin = |statement: String| {
+        let admin_url = admin_url.clone();
+        runtime.block_on(async move {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(statement))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        });
+    };
+    admin(format!("DROP DATABASE IF EXISTS {database}"));
+    admin(format!("CREATE DATABASE {database}"));
+    let (base, _) = admin_url.rsplit_once('/').unwrap();
+    let url = format!("{base}/{database}");
+
+    let cli = Cli::new();
+    let out = cli.ok(&[
+        "init",
+        "--node-id",
+        "node-pg",
+        "--country",
+        "DEU",
+        "--database-url",
+        &url,
+    ]);
+    assert!(out.contains("Database: postgres"), "{out}");
+    assert!(
+        cli.ok(&["import", SAMPLE])
+            .contains("imported 8 records (8 new")
+    );
+    assert!(cli.ok(&["import", SAMPLE]).contains("(0 new, 8 updated)"));
+    assert_eq!(cli.exported().len(), 8);
+    assert!(cli.ok(&["audit", "verify"]).contains("audit log intact"));
+    admin(format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"));
+}

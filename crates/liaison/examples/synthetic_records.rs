@@ -62,8 +62,8 @@ impl SplitMix64 {
         self.below(100) < percent
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len() as u64) as usize]
     }
 }
 
@@ -360,18 +360,26 @@ fn push_handling_and_retention(out: &mut String, rng: &mut SplitMix64, code: &st
     out.push('"');
 }
 
-/// One name object: `full` always, `given`/`family`/`patronymic` when `parts` says so.
-fn push_name(
-    out: &mut String,
-    first: bool,
-    given: &str,
-    patronymic: Option<&str>,
-    family: &str,
-    suffix: &str,
-    kind: &str,
-    parts: bool,
-) {
-    if !first {
+/// The parts of one name, in one script.
+struct Name<'a> {
+    given: &'a str,
+    patronymic: Option<&'a str>,
+    family: &'a str,
+    /// Appended to the family name (Russian female forms).
+    suffix: &'a str,
+    kind: &'a str,
+}
+
+/// One name object: `full` always, `given`/`patronymic`/`family` when `parts` says so.
+fn push_name(out: &mut String, name: &Name<'_>, parts: bool) {
+    let Name {
+        given,
+        patronymic,
+        family,
+        suffix,
+        kind,
+    } = *name;
+    if !out.ends_with('[') {
         out.push(',');
     }
     out.push_str("{\"full\":\"");
@@ -418,17 +426,17 @@ fn push_person(out: &mut String, rng: &mut SplitMix64, n: u64) -> PersonFacts {
     };
     let female = sex == "F";
     let given = if female || (sex != "M" && rng.percent(50)) {
-        *rng.pick(culture.female)
+        rng.pick(culture.female)
     } else {
-        *rng.pick(culture.male)
+        rng.pick(culture.male)
     };
-    let family = *rng.pick(culture.family);
+    let family = rng.pick(culture.family);
     let suffix = match (female, culture.female_suffix) {
         (true, Some(s)) => s,
         _ => ("", ""),
     };
     let patronymic = if !culture.patronymics.is_empty() && rng.percent(40) {
-        let p = *rng.pick(culture.patronymics);
+        let p = rng.pick(culture.patronymics);
         // Female patronymics end in -вна; the pool holds the male forms.
         if female { None } else { Some(p) }
     } else {
@@ -438,26 +446,29 @@ fn push_person(out: &mut String, rng: &mut SplitMix64, n: u64) -> PersonFacts {
     out.push_str("{\"type\":\"person\",\"id\":\"p");
     push_number(out, n);
     out.push_str("\",\"names\":[");
+    let parts = rng.percent(85);
     push_name(
         out,
-        true,
-        given.0,
-        patronymic.map(|p| p.0),
-        family.0,
-        suffix.0,
-        "primary",
-        rng.percent(85),
+        &Name {
+            given: given.0,
+            patronymic: patronymic.map(|p| p.0),
+            family: family.0,
+            suffix: suffix.0,
+            kind: "primary",
+        },
+        parts,
     );
     let mut names = 1;
     if culture.non_latin && rng.percent(70) {
         push_name(
             out,
-            false,
-            given.1,
-            patronymic.map(|p| p.1),
-            family.1,
-            suffix.1,
-            "transliteration",
+            &Name {
+                given: given.1,
+                patronymic: patronymic.map(|p| p.1),
+                family: family.1,
+                suffix: suffix.1,
+                kind: "transliteration",
+            },
             false,
         );
         names += 1;
@@ -470,25 +481,49 @@ fn push_person(out: &mut String, rng: &mut SplitMix64, n: u64) -> PersonFacts {
             rng.pick(culture.male)
         };
         push_name(
-            out, false, alias.0, None, family.0, suffix.0, "alias", false,
+            out,
+            &Name {
+                given: alias.0,
+                patronymic: None,
+                family: family.0,
+                suffix: suffix.0,
+                kind: "alias",
+            },
+            false,
         );
         names += 1;
     }
     if names < 3 && female && rng.percent(15) {
         let birth = rng.pick(culture.family);
-        push_name(out, false, given.0, None, birth.0, suffix.0, "birth", true);
+        push_name(
+            out,
+            &Name {
+                given: given.0,
+                patronymic: None,
+                family: birth.0,
+                suffix: suffix.0,
+                kind: "birth",
+            },
+            true,
+        );
     }
     out.push(']');
 
     // Dates of birth: mostly full, some year-month or year only, a few with a second candidate date.
     if rng.below(100) >= 3 {
         out.push_str(",\"birth_dates\":[");
+        // A second candidate date, when there is one, is within a year of the first (conflicting sources).
         let count = if rng.percent(5) { 2 } else { 1 };
+        let first_year = 1940 + rng.below(67);
         for i in 0..count {
             if i > 0 {
                 out.push(',');
             }
-            let year = 1940 + rng.below(67);
+            let year = if i == 0 {
+                first_year
+            } else {
+                first_year + rng.below(3) - 1
+            };
             out.push('"');
             push_padded(out, year, 4);
             match rng.below(100) {
@@ -513,12 +548,12 @@ fn push_person(out: &mut String, rng: &mut SplitMix64, n: u64) -> PersonFacts {
     }
     push_field(out, "sex", sex);
 
-    let nationality = *rng.pick(culture.nationalities);
+    let nationality = rng.pick(culture.nationalities);
     out.push_str(",\"nationalities\":[\"");
     out.push_str(nationality);
     out.push('"');
     if rng.percent(8) {
-        let second = *rng.pick(LATIN.nationalities);
+        let second = rng.pick(LATIN.nationalities);
         if second != nationality {
             out.push_str(",\"");
             out.push_str(second);
@@ -550,7 +585,15 @@ fn push_person(out: &mut String, rng: &mut SplitMix64, n: u64) -> PersonFacts {
     }
     if rng.percent(20) {
         open_identifier(out, "email");
-        push_text(out, &given.1.to_lowercase().replace(' ', "."));
+        // Addresses stay ASCII: keep the letters of the Latin form that are ASCII.
+        let mut local = 0;
+        for c in given.1.chars().filter(char::is_ascii_alphabetic) {
+            out.push(c.to_ascii_lowercase());
+            local += 1;
+        }
+        if local == 0 {
+            out.push_str("person");
+        }
         out.push('.');
         push_number(out, n);
         out.push_str("@example.org\"}");
@@ -582,16 +625,12 @@ fn push_person(out: &mut String, rng: &mut SplitMix64, n: u64) -> PersonFacts {
 
 fn push_document(out: &mut String, rng: &mut SplitMix64, n: u64, facts: &PersonFacts) {
     // The number is unique per person: two letters, then the person's number padded to seven digits.
-    let issuing = if facts.nationality == "D" {
-        "D"
-    } else {
-        facts.nationality
-    };
+    let issuing = facts.nationality;
     out.push_str("{\"type\":\"document\",\"id\":\"d");
     push_number(out, n);
     out.push_str("\",\"kind\":\"P\",\"number\":\"");
-    out.push(char::from(*rng.pick(LETTERS)));
-    out.push(char::from(*rng.pick(LETTERS)));
+    out.push(char::from(rng.pick(LETTERS)));
+    out.push(char::from(rng.pick(LETTERS)));
     push_padded(out, n, 7);
     out.push_str("\",\"issuing_country\":\"");
     out.push_str(issuing);

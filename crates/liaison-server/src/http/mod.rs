@@ -16,7 +16,6 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -60,8 +59,10 @@ pub fn router(node: Node) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     routes::routes()
         .merge(openapi::docs_router())
+        .fallback(unknown_route)
         .layer(middleware::from_fn(record_metrics))
-        .layer(RequestBodyLimitLayer::new(max_body))
+        // The body limit applies where a body is read, so an oversized body gets problem details (413).
+        .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, title: "Internal error", detail: None, items: Vec::new() }
@@ -92,6 +93,14 @@ async fn record_metrics(request: Request, next: Next) -> Response {
     metrics::histogram!("liaison_http_request_duration_seconds", "method" => method, "route" => route)
         .record(started.elapsed().as_secs_f64());
     response
+}
+
+async fn unknown_route(uri: axum::http::Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "Not found",
+        format!("no route {}; see /api/docs", uri.path()),
+    )
 }
 
 async fn render_metrics(State(state): State<AppState>) -> impl IntoResponse {

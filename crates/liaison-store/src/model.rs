@@ -1,0 +1,135 @@
+//! The values the store keeps for records, users, API tokens and sessions, as callers see them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use liaison_core::{RecordType, Role};
+
+/// A record as stored: the columns the store indexes and the record itself as Liaison JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRecord {
+    pub record_type: RecordType,
+    pub id: String,
+    pub owner: String,
+    pub handling_code: String,
+    pub retain_until: Option<NaiveDate>,
+    /// The record as Liaison JSON; opaque to the store.
+    pub body: String,
+}
+
+/// What a `put_records` batch did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PutOutcome {
+    /// Records that did not exist before.
+    pub inserted: u64,
+    /// Records that existed (or came earlier in the same batch) and were overwritten.
+    pub updated: u64,
+}
+
+/// A user account. Timestamps are kept to the microsecond.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UserRow {
+    pub username: String,
+    /// A PHC string (Argon2id), never the password.
+    pub password_hash: String,
+    pub roles: Vec<Role>,
+    pub totp_secret: Option<String>,
+    pub totp_enabled: bool,
+    /// Consecutive failed logins since the last success or lock.
+    pub failed_logins: u32,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub must_change_password: bool,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+// Written by hand so the password hash and the TOTP secret never reach a log.
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("username", &self.username)
+            .field("password_hash", &"<redacted>")
+            .field("roles", &self.roles)
+            .field(
+                "totp_secret",
+                &self.totp_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("totp_enabled", &self.totp_enabled)
+            .field("failed_logins", &self.failed_logins)
+            .field("locked_until", &self.locked_until)
+            .field("must_change_password", &self.must_change_password)
+            .field("disabled", &self.disabled)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+/// An API token. The store only ever sees the SHA-256 hex digest of the token.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TokenRow {
+    pub id: String,
+    pub username: String,
+    pub token_hash: String,
+    pub label: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// A browser session, keyed by the SHA-256 hex digest of the session id.
+#[derive(Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SessionRow {
+    pub id_hash: String,
+    pub username: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub csrf_token: String,
+}
+
+// Written by hand so the CSRF token never reaches a log.
+impl std::fmt::Debug for SessionRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionRow")
+            .field("id_hash", &self.id_hash)
+            .field("username", &self.username)
+            .field("created_at", &self.created_at)
+            .field("last_seen_at", &self.last_seen_at)
+            .field("csrf_token", &"<redacted>")
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+
+    #[test]
+    fn debug_output_redacts_secrets() {
+        let at = Utc.timestamp_opt(0, 0).single().unwrap_or_default();
+        let user = UserRow {
+            username: "alice".to_owned(),
+            password_hash: "$argon2id$secret-hash".to_owned(),
+            roles: vec![Role::Officer],
+            totp_secret: Some("JBSWY3DPEHPK3PXP".to_owned()),
+            totp_enabled: true,
+            failed_logins: 0,
+            locked_until: None,
+            must_change_password: false,
+            disabled: false,
+            created_at: at,
+        };
+        let session = SessionRow {
+            id_hash: "ab".repeat(32),
+            username: "alice".to_owned(),
+            created_at: at,
+            last_seen_at: at,
+            csrf_token: "csrf-secret".to_owned(),
+        };
+        let shown = format!("{user:?} {session:?}");
+        assert!(shown.contains("alice"), "{shown}");
+        for secret in ["secret-hash", "JBSWY3DPEHPK3PXP", "csrf-secret"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+    }
+}

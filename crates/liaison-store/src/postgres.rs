@@ -1,0 +1,415 @@
+//! The PostgreSQL backend, for agencies that run their node on a database server.
+//!
+//! Timestamps are TIMESTAMPTZ, bound as they are. Audit appends lock the head row (`SELECT ... FOR UPDATE`), so
+//! appends from several processes on one database serialise without a lock in the process.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use liaison_core::RecordType;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{AssertSqlSafe, Postgres, QueryBuilder};
+
+use crate::rows::{self, AuditColumns, RecordColumns, UserColumns, json_strings, roles_text};
+use crate::sql::Placeholders;
+use crate::{
+    AuditDraft, AuditEntry, AuditFilter, PutOutcome, SessionRow, Store, StoreError, StoreResult,
+    StoredRecord, TokenRow, UserRow, audit, sql,
+};
+
+/// Connections per process; PostgreSQL's default limit of 100 leaves room for several nodes and tools.
+const MAX_CONNECTIONS: u32 = 10;
+
+/// A [`Store`] on PostgreSQL.
+#[derive(Debug)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://...` or `postgresql://...`) and brings its schema up to
+    /// date.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        // The parser's message names the problem, not the url, which may hold a password.
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|err| StoreError::InvalidUrl(format!("not a postgres url: {err}")))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(|err| StoreError::Migration(err.to_string()))?;
+        tracing::debug!("postgres store opened");
+        Ok(PostgresStore { pool })
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn put_records(
+        &self,
+        batch: &[StoredRecord],
+        now: DateTime<Utc>,
+    ) -> StoreResult<PutOutcome> {
+        let records = sql::distinct_records(batch);
+        if records.is_empty() {
+            return Ok(PutOutcome::default());
+        }
+        let mut tx = self.pool.begin().await?;
+        let mut inserted = 0_u64;
+        for chunk in records.chunks(sql::ROWS_PER_STATEMENT) {
+            // A row version an upsert inserted has no deleting transaction yet (`xmax = 0`); an updated one has
+            // ours. Exact even when other transactions write at the same time.
+            let mut statement = sql::upsert_statement(chunk.len(), Placeholders::Numbered);
+            statement.push_str(" RETURNING (xmax = 0)");
+            let mut query = sqlx::query_scalar::<_, bool>(AssertSqlSafe(statement)).bind(now);
+            for record in chunk {
+                query = query
+                    .bind(record.record_type.as_str())
+                    .bind(record.id.as_str())
+                    .bind(record.owner.as_str())
+                    .bind(record.handling_code.as_str())
+                    .bind(record.retain_until)
+                    .bind(record.body.as_str());
+            }
+            let was_inserted = query.fetch_all(&mut *tx).await?;
+            inserted += was_inserted.iter().filter(|&&yes| yes).count() as u64;
+        }
+        tx.commit().await?;
+        Ok(PutOutcome {
+            inserted,
+            updated: batch.len() as u64 - inserted,
+        })
+    }
+
+    async fn get_record(
+        &self,
+        record_type: RecordType,
+        id: &str,
+    ) -> StoreResult<Option<StoredRecord>> {
+        let row: Option<RecordColumns> = sqlx::query_as(sql::SELECT_RECORD)
+            .bind(id)
+            .bind(record_type.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| row.into_record().map(|(_, record)| record))
+            .transpose()
+    }
+
+    async fn record_types_with_id(&self, id: &str) -> StoreResult<Vec<RecordType>> {
+        let names: Vec<String> = sqlx::query_scalar(sql::RECORD_TYPES_WITH_ID)
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows::record_types(&names)
+    }
+
+    async fn count_records(&self) -> StoreResult<BTreeMap<RecordType, u64>> {
+        let counts: Vec<(String, i64)> = sqlx::query_as(sql::COUNT_RECORDS)
+            .fetch_all(&self.pool)
+            .await?;
+        rows::record_counts(counts)
+    }
+
+    async fn records_page(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<(i64, StoredRecord)>> {
+        let rows: Vec<RecordColumns> = sqlx::query_as(sql::RECORDS_PAGE)
+            .bind(after_seq)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(RecordColumns::into_record).collect()
+    }
+
+    async fn create_user(&self, user: &UserRow) -> StoreResult<()> {
+        sqlx::query(sql::INSERT_USER)
+            .bind(user.username.as_str())
+            .bind(user.password_hash.as_str())
+            .bind(roles_text(&user.roles))
+            .bind(user.totp_secret.as_deref())
+            .bind(user.totp_enabled)
+            .bind(i64::from(user.failed_logins))
+            .bind(user.locked_until)
+            .bind(user.must_change_password)
+            .bind(user.disabled)
+            .bind(user.created_at)
+            .execute(&self.pool)
+            .await
+            .map_err(|err| {
+                StoreError::from_write(err, || format!("user `{}`", user.username), String::new)
+            })?;
+        Ok(())
+    }
+
+    async fn get_user(&self, username: &str) -> StoreResult<Option<UserRow>> {
+        let row: Option<UserColumns> = sqlx::query_as(sql::SELECT_USER)
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(UserRow::try_from).transpose()
+    }
+
+    async fn list_users(&self) -> StoreResult<Vec<UserRow>> {
+        let rows: Vec<UserColumns> = sqlx::query_as(sql::LIST_USERS)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(UserRow::try_from).collect()
+    }
+
+    async fn update_user(&self, user: &UserRow) -> StoreResult<()> {
+        let result = sqlx::query(sql::UPDATE_USER)
+            .bind(user.username.as_str())
+            .bind(user.password_hash.as_str())
+            .bind(roles_text(&user.roles))
+            .bind(user.totp_secret.as_deref())
+            .bind(user.totp_enabled)
+            .bind(i64::from(user.failed_logins))
+            .bind(user.locked_until)
+            .bind(user.must_change_password)
+            .bind(user.disabled)
+            .execute(&self.pool)
+            .await?;
+        rows::require_one(result.rows_affected(), || {
+            format!("user `{}`", user.username)
+        })
+    }
+
+    async fn record_login_failure(
+        &self,
+        username: &str,
+        max_failures: u32,
+        lock_until: DateTime<Utc>,
+    ) -> StoreResult<u32> {
+        let stored: Option<i64> = sqlx::query_scalar(sql::LOGIN_FAILURE)
+            .bind(username)
+            .bind(i64::from(max_failures))
+            .bind(lock_until)
+            .fetch_optional(&self.pool)
+            .await?;
+        rows::failures_reached(stored, username, max_failures)
+    }
+
+    async fn record_login_success(&self, username: &str) -> StoreResult<()> {
+        let result = sqlx::query(sql::LOGIN_SUCCESS)
+            .bind(username)
+            .execute(&self.pool)
+            .await?;
+        rows::require_one(result.rows_affected(), || format!("user `{username}`"))
+    }
+
+    async fn create_token(&self, token: &TokenRow) -> StoreResult<()> {
+        sqlx::query(sql::INSERT_TOKEN)
+            .bind(token.id.as_str())
+            .bind(token.username.as_str())
+            .bind(token.token_hash.as_str())
+            .bind(token.label.as_deref())
+            .bind(token.created_at)
+            .bind(token.expires_at)
+            .bind(token.revoked_at)
+            .bind(token.last_used_at)
+            .execute(&self.pool)
+            .await
+            .map_err(|err| {
+                StoreError::from_write(
+                    err,
+                    || format!("token `{}` or its hash", token.id),
+                    || format!("user `{}`", token.username),
+                )
+            })?;
+        Ok(())
+    }
+
+    async fn token_by_hash(&self, token_hash: &str) -> StoreResult<Option<TokenRow>> {
+        Ok(sqlx::query_as(sql::TOKEN_BY_HASH)
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn list_tokens(&self, username: Option<&str>) -> StoreResult<Vec<TokenRow>> {
+        Ok(sqlx::query_as(sql::LIST_TOKENS)
+            .bind(username)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn revoke_token(&self, id: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+        let result = sqlx::query(sql::REVOKE_TOKEN)
+            .bind(id)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn touch_token(&self, id: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(sql::TOUCH_TOKEN)
+            .bind(id)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_session(&self, session: &SessionRow) -> StoreResult<()> {
+        sqlx::query(sql::INSERT_SESSION)
+            .bind(session.id_hash.as_str())
+            .bind(session.username.as_str())
+            .bind(session.created_at)
+            .bind(session.last_seen_at)
+            .bind(session.csrf_token.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(|err| {
+                StoreError::from_write(
+                    err,
+                    || "session with this id".to_owned(),
+                    || format!("user `{}`", session.username),
+                )
+            })?;
+        Ok(())
+    }
+
+    async fn session_by_hash(&self, id_hash: &str) -> StoreResult<Option<SessionRow>> {
+        Ok(sqlx::query_as(sql::SESSION_BY_HASH)
+            .bind(id_hash)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn touch_session(&self, id_hash: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(sql::TOUCH_SESSION)
+            .bind(id_hash)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
+        sqlx::query(sql::DELETE_SESSION)
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_sessions_of(&self, username: &str) -> StoreResult<()> {
+        sqlx::query(sql::DELETE_SESSIONS_OF)
+            .bind(username)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn get_setting(&self, key: &str) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar(sql::GET_SETTING)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn put_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+        sqlx::query(sql::PUT_SETTING)
+            .bind(key)
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn append_audit(&self, draft: &AuditDraft) -> StoreResult<AuditEntry> {
+        let mut tx = self.pool.begin().await?;
+        // The row lock makes concurrent appends (from any process) wait here until this one commits.
+        let head: Option<(i64, String)> =
+            sqlx::query_as("SELECT last_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE")
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (last_seq, last_hash) = head.ok_or_else(rows::missing_audit_head)?;
+        let entry = audit::seal(draft, last_seq + 1, last_hash);
+        sqlx::query(sql::INSERT_AUDIT)
+            .bind(entry.seq)
+            .bind(entry.at)
+            .bind(entry.node.as_str())
+            .bind(entry.actor.as_str())
+            .bind(entry.action.as_str())
+            .bind(json_strings(&entry.objects))
+            .bind(entry.purpose.as_deref())
+            .bind(entry.case_ref.as_deref())
+            .bind(json_strings(&entry.recipients))
+            .bind(entry.outcome.as_str())
+            .bind(entry.detail.as_deref())
+            .bind(entry.request_id.as_deref())
+            .bind(entry.prev_hash.as_str())
+            .bind(entry.hash.as_str())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(sql::ADVANCE_AUDIT_HEAD)
+            .bind(entry.seq)
+            .bind(entry.hash.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(entry)
+    }
+
+    async fn audit_page(&self, after_seq: i64, limit: u32) -> StoreResult<Vec<AuditEntry>> {
+        let rows: Vec<AuditColumns> = sqlx::query_as(sql::AUDIT_PAGE)
+            .bind(after_seq)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(AuditEntry::try_from).collect()
+    }
+
+    async fn audit_search(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
+        let mut query = QueryBuilder::<Postgres>::new(sql::AUDIT_SEARCH);
+        query.push_bind(filter.after_seq.unwrap_or(0));
+        if let Some(actor) = &filter.actor {
+            query.push(" AND actor = ").push_bind(actor.clone());
+        }
+        if let Some(action) = &filter.action {
+            query.push(" AND action = ").push_bind(action.clone());
+        }
+        if let Some(object) = &filter.object {
+            query
+                .push(" AND objects::jsonb @> jsonb_build_array(")
+                .push_bind(object.clone())
+                .push("::text)");
+        }
+        if let Some(from) = filter.from {
+            query.push(" AND at >= ").push_bind(from);
+        }
+        if let Some(to) = filter.to {
+            query.push(" AND at < ").push_bind(to);
+        }
+        query
+            .push(" ORDER BY seq LIMIT ")
+            .push_bind(i64::from(filter.limit));
+        let rows: Vec<AuditColumns> = query.build_query_as().fetch_all(&self.pool).await?;
+        rows.into_iter().map(AuditEntry::try_from).collect()
+    }
+
+    async fn audit_head(&self) -> StoreResult<Option<(i64, String)>> {
+        let row: Option<(i64, String)> = sqlx::query_as(sql::AUDIT_HEAD)
+            .fetch_optional(&self.pool)
+            .await?;
+        rows::audit_head(row)
+    }
+}

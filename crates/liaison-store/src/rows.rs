@@ -1,0 +1,213 @@
+//! Rows as the databases return them, and their conversion into the public types. Shared by both backends:
+//! the column types decode the same way from SQLite's and PostgreSQL's representations.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use liaison_core::{RecordType, Role};
+use serde_json::Value;
+
+use crate::{AuditEntry, StoreError, StoreResult, StoredRecord, UserRow};
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct RecordColumns {
+    seq: i64,
+    record_type: String,
+    id: String,
+    owner: String,
+    handling_code: String,
+    retain_until: Option<NaiveDate>,
+    body: String,
+}
+
+impl RecordColumns {
+    pub(crate) fn into_record(self) -> StoreResult<(i64, StoredRecord)> {
+        let record = StoredRecord {
+            record_type: parse_record_type(&self.record_type)?,
+            id: self.id,
+            owner: self.owner,
+            handling_code: self.handling_code,
+            retain_until: self.retain_until,
+            body: self.body,
+        };
+        Ok((self.seq, record))
+    }
+}
+
+pub(crate) fn parse_record_type(text: &str) -> StoreResult<RecordType> {
+    RecordType::parse(text).map_err(|err| StoreError::Corrupt(format!("record type {err}")))
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct UserColumns {
+    username: String,
+    password_hash: String,
+    roles: String,
+    totp_secret: Option<String>,
+    totp_enabled: bool,
+    failed_logins: i64,
+    locked_until: Option<DateTime<Utc>>,
+    must_change_password: bool,
+    disabled: bool,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<UserColumns> for UserRow {
+    type Error = StoreError;
+
+    fn try_from(row: UserColumns) -> StoreResult<UserRow> {
+        let roles = row
+            .roles
+            .split(',')
+            .filter(|name| !name.is_empty())
+            .map(Role::parse)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|err| {
+                StoreError::Corrupt(format!("role of user `{}`: {err}", row.username))
+            })?;
+        let failed_logins = u32::try_from(row.failed_logins).map_err(|_| {
+            StoreError::Corrupt(format!(
+                "failed login count of user `{}` is {}",
+                row.username, row.failed_logins
+            ))
+        })?;
+        Ok(UserRow {
+            username: row.username,
+            password_hash: row.password_hash,
+            roles,
+            totp_secret: row.totp_secret,
+            totp_enabled: row.totp_enabled,
+            failed_logins,
+            locked_until: row.locked_until,
+            must_change_password: row.must_change_password,
+            disabled: row.disabled,
+            created_at: row.created_at,
+        })
+    }
+}
+
+/// How roles are kept in one column: their names joined by commas.
+pub(crate) fn roles_text(roles: &[Role]) -> String {
+    roles
+        .iter()
+        .map(|role| role.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct AuditColumns {
+    seq: i64,
+    at: DateTime<Utc>,
+    node: String,
+    actor: String,
+    action: String,
+    objects: String,
+    purpose: Option<String>,
+    case_ref: Option<String>,
+    recipients: String,
+    outcome: String,
+    detail: Option<String>,
+    request_id: Option<String>,
+    prev_hash: String,
+    hash: String,
+}
+
+impl TryFrom<AuditColumns> for AuditEntry {
+    type Error = StoreError;
+
+    fn try_from(row: AuditColumns) -> StoreResult<AuditEntry> {
+        let seq = row.seq;
+        let strings = |text: &str, what: &str| {
+            serde_json::from_str::<Vec<String>>(text).map_err(|err| {
+                StoreError::Corrupt(format!(
+                    "audit entry {seq}: {what} are not a json array of strings: {err}"
+                ))
+            })
+        };
+        Ok(AuditEntry {
+            seq,
+            at: row.at,
+            node: row.node,
+            actor: row.actor,
+            action: row.action,
+            objects: strings(&row.objects, "objects")?,
+            purpose: row.purpose,
+            case_ref: row.case_ref,
+            recipients: strings(&row.recipients, "recipients")?,
+            outcome: row.outcome,
+            detail: row.detail,
+            request_id: row.request_id,
+            prev_hash: row.prev_hash,
+            hash: row.hash,
+        })
+    }
+}
+
+/// How a list of strings is kept in one column: a JSON array, so any string survives.
+pub(crate) fn json_strings(items: &[String]) -> String {
+    Value::from(items).to_string()
+}
+
+/// Counts per record type from `(record_type, count)` rows, with every type present (zero if none stored).
+pub(crate) fn record_counts(rows: Vec<(String, i64)>) -> StoreResult<BTreeMap<RecordType, u64>> {
+    let mut counts: BTreeMap<RecordType, u64> = RecordType::ALL.iter().map(|&t| (t, 0)).collect();
+    for (name, count) in rows {
+        let count = u64::try_from(count)
+            .map_err(|_| StoreError::Corrupt(format!("count of {name} records is {count}")))?;
+        counts.insert(parse_record_type(&name)?, count);
+    }
+    Ok(counts)
+}
+
+/// Turns the rows an update touched into `NotFound(what())` when it touched none.
+pub(crate) fn require_one(rows_affected: u64, what: impl FnOnce() -> String) -> StoreResult<()> {
+    if rows_affected == 0 {
+        Err(StoreError::NotFound(what()))
+    } else {
+        Ok(())
+    }
+}
+
+/// The consecutive failures `record_login_failure` reports from the count it stored: the stored count is reset
+/// to 0 by the failure that locks the account, which then reports `max_failures` (at least 1: a limit of 0
+/// locks on every failure, like 1).
+pub(crate) fn failures_reached(
+    stored: Option<i64>,
+    username: &str,
+    max_failures: u32,
+) -> StoreResult<u32> {
+    match stored {
+        None => Err(StoreError::NotFound(format!("user `{username}`"))),
+        Some(0) => Ok(max_failures.max(1)),
+        Some(count) => u32::try_from(count).map_err(|_| {
+            StoreError::Corrupt(format!(
+                "failed login count of user `{username}` is {count}"
+            ))
+        }),
+    }
+}
+
+/// The audit head row is created by the migration and protected by a trigger: its absence means tampering.
+pub(crate) fn missing_audit_head() -> StoreError {
+    StoreError::Corrupt("the audit head row is missing".to_owned())
+}
+
+/// The audit head as the trait reports it: `None` while the log is empty.
+pub(crate) fn audit_head(row: Option<(i64, String)>) -> StoreResult<Option<(i64, String)>> {
+    match row {
+        None => Err(missing_audit_head()),
+        Some((0, _)) => Ok(None),
+        Some(head) => Ok(Some(head)),
+    }
+}
+
+/// The record types named in `names`, in the order of [`RecordType`].
+pub(crate) fn record_types(names: &[String]) -> StoreResult<Vec<RecordType>> {
+    let mut types = names
+        .iter()
+        .map(|name| parse_record_type(name))
+        .collect::<StoreResult<Vec<_>>>()?;
+    types.sort();
+    Ok(types)
+}

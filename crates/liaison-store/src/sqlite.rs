@@ -1,0 +1,452 @@
+//! The SQLite backend: one embedded database file, the default for a node.
+//!
+//! SQLite has one writer at a time. Transactions that write start with `BEGIN IMMEDIATE`, taking the write lock
+//! before their first read, so a read-then-write (the audit head, the highest record seq) cannot be overtaken
+//! by another writer; within the process they also queue on a mutex rather than on SQLite's busy timeout.
+//! Timestamps are bound as fixed-width RFC 3339 text (see the migration).
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use liaison_core::RecordType;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite};
+use tokio::sync::Mutex;
+
+use crate::rows::{self, AuditColumns, RecordColumns, UserColumns, json_strings, roles_text};
+use crate::sql::Placeholders;
+use crate::timestamp::to_text;
+use crate::{
+    AuditDraft, AuditEntry, AuditFilter, PutOutcome, SessionRow, Store, StoreError, StoreResult,
+    StoredRecord, TokenRow, UserRow, audit, sql,
+};
+
+/// Connections of a file-backed pool. Readers run in parallel under WAL and writers queue anyway, so a few
+/// more than the cores of a small server is plenty.
+const MAX_CONNECTIONS: u32 = 8;
+
+/// Opens a write transaction holding SQLite's write lock from the start.
+const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
+/// A [`Store`] on SQLite.
+#[derive(Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    /// Serialises this process's write transactions (see the module comment).
+    writer: Mutex<()>,
+}
+
+impl SqliteStore {
+    /// Opens the database at `url` (`sqlite://PATH`, `sqlite:PATH` or `sqlite::memory:`), creating the file if
+    /// it is missing, and brings its schema up to date.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|err| StoreError::InvalidUrl(format!("not a sqlite url: {err}")))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let pool_options = if in_memory {
+            // An in-memory database lives as long as a connection to it: keep exactly one, open for good.
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+        } else {
+            SqlitePoolOptions::new().max_connections(MAX_CONNECTIONS)
+        };
+        let pool = pool_options.connect_with(options).await?;
+        sqlx::migrate!("migrations/sqlite")
+            .run(&pool)
+            .await
+            .map_err(|err| StoreError::Migration(err.to_string()))?;
+        tracing::debug!(in_memory, "sqlite store opened");
+        Ok(SqliteStore {
+            pool,
+            writer: Mutex::new(()),
+        })
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn put_records(
+        &self,
+        batch: &[StoredRecord],
+        now: DateTime<Utc>,
+    ) -> StoreResult<PutOutcome> {
+        let records = sql::distinct_records(batch);
+        if records.is_empty() {
+            return Ok(PutOutcome::default());
+        }
+        let now = to_text(now);
+        let _writer = self.writer.lock().await;
+        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
+        // A new row gets a seq above every seq handed out before (AUTOINCREMENT) and nobody else writes
+        // meanwhile, so the rows above the highest seq from before are the ones this batch inserted. Counting
+        // them afterwards (a range of the primary key) is cheaper than returning a value per row.
+        let highest_before: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM records")
+            .fetch_one(&mut *tx)
+            .await?;
+        for chunk in records.chunks(sql::ROWS_PER_STATEMENT) {
+            let statement = sql::upsert_statement(chunk.len(), Placeholders::Anonymous);
+            let mut query = sqlx::query(AssertSqlSafe(statement));
+            for record in chunk {
+                query = query
+                    .bind(record.record_type.as_str())
+                    .bind(record.id.as_str())
+                    .bind(record.owner.as_str())
+                    .bind(record.handling_code.as_str())
+                    .bind(record.retain_until)
+                    .bind(record.body.as_str())
+                    .bind(now.as_str())
+                    .bind(now.as_str());
+            }
+            query.execute(&mut *tx).await?;
+        }
+        let inserted: i64 = sqlx::query_scalar("SELECT count(*) FROM records WHERE seq > $1")
+            .bind(highest_before)
+            .fetch_one(&mut *tx)
+            .await?;
+        let inserted = u64::try_from(inserted).unwrap_or(0);
+        tx.commit().await?;
+        Ok(PutOutcome {
+            inserted,
+            updated: batch.len() as u64 - inserted,
+        })
+    }
+
+    async fn get_record(
+        &self,
+        record_type: RecordType,
+        id: &str,
+    ) -> StoreResult<Option<StoredRecord>> {
+        let row: Option<RecordColumns> = sqlx::query_as(sql::SELECT_RECORD)
+            .bind(id)
+            .bind(record_type.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| row.into_record().map(|(_, record)| record))
+            .transpose()
+    }
+
+    async fn record_types_with_id(&self, id: &str) -> StoreResult<Vec<RecordType>> {
+        let names: Vec<String> = sqlx::query_scalar(sql::RECORD_TYPES_WITH_ID)
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows::record_types(&names)
+    }
+
+    async fn count_records(&self) -> StoreResult<BTreeMap<RecordType, u64>> {
+        let counts: Vec<(String, i64)> = sqlx::query_as(sql::COUNT_RECORDS)
+            .fetch_all(&self.pool)
+            .await?;
+        rows::record_counts(counts)
+    }
+
+    async fn records_page(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<(i64, StoredRecord)>> {
+        let rows: Vec<RecordColumns> = sqlx::query_as(sql::RECORDS_PAGE)
+            .bind(after_seq)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(RecordColumns::into_record).collect()
+    }
+
+    async fn create_user(&self, user: &UserRow) -> StoreResult<()> {
+        sqlx::query(sql::INSERT_USER)
+            .bind(user.username.as_str())
+            .bind(user.password_hash.as_str())
+            .bind(roles_text(&user.roles))
+            .bind(user.totp_secret.as_deref())
+            .bind(user.totp_enabled)
+            .bind(i64::from(user.failed_logins))
+            .bind(user.locked_until.map(to_text))
+            .bind(user.must_change_password)
+            .bind(user.disabled)
+            .bind(to_text(user.created_at))
+            .execute(&self.pool)
+            .await
+            .map_err(|err| {
+                StoreError::from_write(err, || format!("user `{}`", user.username), String::new)
+            })?;
+        Ok(())
+    }
+
+    async fn get_user(&self, username: &str) -> StoreResult<Option<UserRow>> {
+        let row: Option<UserColumns> = sqlx::query_as(sql::SELECT_USER)
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(UserRow::try_from).transpose()
+    }
+
+    async fn list_users(&self) -> StoreResult<Vec<UserRow>> {
+        let rows: Vec<UserColumns> = sqlx::query_as(sql::LIST_USERS)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(UserRow::try_from).collect()
+    }
+
+    async fn update_user(&self, user: &UserRow) -> StoreResult<()> {
+        let result = sqlx::query(sql::UPDATE_USER)
+            .bind(user.username.as_str())
+            .bind(user.password_hash.as_str())
+            .bind(roles_text(&user.roles))
+            .bind(user.totp_secret.as_deref())
+            .bind(user.totp_enabled)
+            .bind(i64::from(user.failed_logins))
+            .bind(user.locked_until.map(to_text))
+            .bind(user.must_change_password)
+            .bind(user.disabled)
+            .execute(&self.pool)
+            .await?;
+        rows::require_one(result.rows_affected(), || {
+            format!("user `{}`", user.username)
+        })
+    }
+
+    async fn record_login_failure(
+        &self,
+        username: &str,
+        max_failures: u32,
+        lock_until: DateTime<Utc>,
+    ) -> StoreResult<u32> {
+        let stored: Option<i64> = sqlx::query_scalar(sql::LOGIN_FAILURE)
+            .bind(username)
+            .bind(i64::from(max_failures))
+            .bind(to_text(lock_until))
+            .fetch_optional(&self.pool)
+            .await?;
+        rows::failures_reached(stored, username, max_failures)
+    }
+
+    async fn record_login_success(&self, username: &str) -> StoreResult<()> {
+        let result = sqlx::query(sql::LOGIN_SUCCESS)
+            .bind(username)
+            .execute(&self.pool)
+            .await?;
+        rows::require_one(result.rows_affected(), || format!("user `{username}`"))
+    }
+
+    async fn create_token(&self, token: &TokenRow) -> StoreResult<()> {
+        sqlx::query(sql::INSERT_TOKEN)
+            .bind(token.id.as_str())
+            .bind(token.username.as_str())
+            .bind(token.token_hash.as_str())
+            .bind(token.label.as_deref())
+            .bind(to_text(token.created_at))
+            .bind(token.expires_at.map(to_text))
+            .bind(token.revoked_at.map(to_text))
+            .bind(token.last_used_at.map(to_text))
+            .execute(&self.pool)
+            .await
+            .map_err(|err| {
+                StoreError::from_write(
+                    err,
+                    || format!("token `{}` or its hash", token.id),
+                    || format!("user `{}`", token.username),
+                )
+            })?;
+        Ok(())
+    }
+
+    async fn token_by_hash(&self, token_hash: &str) -> StoreResult<Option<TokenRow>> {
+        Ok(sqlx::query_as(sql::TOKEN_BY_HASH)
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn list_tokens(&self, username: Option<&str>) -> StoreResult<Vec<TokenRow>> {
+        Ok(sqlx::query_as(sql::LIST_TOKENS)
+            .bind(username)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn revoke_token(&self, id: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+        let result = sqlx::query(sql::REVOKE_TOKEN)
+            .bind(id)
+            .bind(to_text(at))
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn touch_token(&self, id: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(sql::TOUCH_TOKEN)
+            .bind(id)
+            .bind(to_text(at))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_session(&self, session: &SessionRow) -> StoreResult<()> {
+        sqlx::query(sql::INSERT_SESSION)
+            .bind(session.id_hash.as_str())
+            .bind(session.username.as_str())
+            .bind(to_text(session.created_at))
+            .bind(to_text(session.last_seen_at))
+            .bind(session.csrf_token.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(|err| {
+                StoreError::from_write(
+                    err,
+                    || "session with this id".to_owned(),
+                    || format!("user `{}`", session.username),
+                )
+            })?;
+        Ok(())
+    }
+
+    async fn session_by_hash(&self, id_hash: &str) -> StoreResult<Option<SessionRow>> {
+        Ok(sqlx::query_as(sql::SESSION_BY_HASH)
+            .bind(id_hash)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn touch_session(&self, id_hash: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(sql::TOUCH_SESSION)
+            .bind(id_hash)
+            .bind(to_text(at))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
+        sqlx::query(sql::DELETE_SESSION)
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_sessions_of(&self, username: &str) -> StoreResult<()> {
+        sqlx::query(sql::DELETE_SESSIONS_OF)
+            .bind(username)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn get_setting(&self, key: &str) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar(sql::GET_SETTING)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn put_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+        sqlx::query(sql::PUT_SETTING)
+            .bind(key)
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn append_audit(&self, draft: &AuditDraft) -> StoreResult<AuditEntry> {
+        let _writer = self.writer.lock().await;
+        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
+        let head: Option<(i64, String)> = sqlx::query_as(sql::AUDIT_HEAD)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (last_seq, last_hash) = head.ok_or_else(rows::missing_audit_head)?;
+        let entry = audit::seal(draft, last_seq + 1, last_hash);
+        sqlx::query(sql::INSERT_AUDIT)
+            .bind(entry.seq)
+            .bind(to_text(entry.at))
+            .bind(entry.node.as_str())
+            .bind(entry.actor.as_str())
+            .bind(entry.action.as_str())
+            .bind(json_strings(&entry.objects))
+            .bind(entry.purpose.as_deref())
+            .bind(entry.case_ref.as_deref())
+            .bind(json_strings(&entry.recipients))
+            .bind(entry.outcome.as_str())
+            .bind(entry.detail.as_deref())
+            .bind(entry.request_id.as_deref())
+            .bind(entry.prev_hash.as_str())
+            .bind(entry.hash.as_str())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(sql::ADVANCE_AUDIT_HEAD)
+            .bind(entry.seq)
+            .bind(entry.hash.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(entry)
+    }
+
+    async fn audit_page(&self, after_seq: i64, limit: u32) -> StoreResult<Vec<AuditEntry>> {
+        let rows: Vec<AuditColumns> = sqlx::query_as(sql::AUDIT_PAGE)
+            .bind(after_seq)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(AuditEntry::try_from).collect()
+    }
+
+    async fn audit_search(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
+        let mut query = QueryBuilder::<Sqlite>::new(sql::AUDIT_SEARCH);
+        query.push_bind(filter.after_seq.unwrap_or(0));
+        if let Some(actor) = &filter.actor {
+            query.push(" AND actor = ").push_bind(actor.clone());
+        }
+        if let Some(action) = &filter.action {
+            query.push(" AND action = ").push_bind(action.clone());
+        }
+        if let Some(object) = &filter.object {
+            query
+                .push(" AND EXISTS (SELECT 1 FROM json_each(audit_log.objects) WHERE json_each.value = ")
+                .push_bind(object.clone())
+                .push(")");
+        }
+        if let Some(from) = filter.from {
+            query.push(" AND at >= ").push_bind(to_text(from));
+        }
+        if let Some(to) = filter.to {
+            query.push(" AND at < ").push_bind(to_text(to));
+        }
+        query
+            .push(" ORDER BY seq LIMIT ")
+            .push_bind(i64::from(filter.limit));
+        let rows: Vec<AuditColumns> = query.build_query_as().fetch_all(&self.pool).await?;
+        rows.into_iter().map(AuditEntry::try_from).collect()
+    }
+
+    async fn audit_head(&self) -> StoreResult<Option<(i64, String)>> {
+        let row: Option<(i64, String)> = sqlx::query_as(sql::AUDIT_HEAD)
+            .fetch_optional(&self.pool)
+            .await?;
+        rows::audit_head(row)
+    }
+}

@@ -1,0 +1,67 @@
+//! The store's conformance suite: every test is written once against `dyn Store` and runs on SQLite and, when
+//! `LIAISON_TEST_POSTGRES_URL` names a server, on PostgreSQL (each test in a fresh database of its own).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod accounts;
+mod audit;
+mod bulk;
+mod harness;
+mod open;
+mod records;
+
+/// Generates `sqlite::<test>` and `postgres::<test>` for each `module::test`, a function
+/// `async fn(Arc<dyn Store>, &str)` taking the store and its url.
+macro_rules! conformance {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let db = crate::harness::TestDb::sqlite().await;
+                    crate::$module::$name(db.store(), db.url()).await;
+                }
+            )*
+        }
+
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(db) = crate::harness::TestDb::postgres().await else {
+                        eprintln!("skipped: {} is not set", crate::harness::POSTGRES_URL_VAR);
+                        return;
+                    };
+                    crate::$module::$name(db.store(), db.url()).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance! {
+    records::upsert_and_read,
+    records::put_is_idempotent,
+    records::keeps_insertion_order_and_pages,
+    records::repeated_key_in_batch,
+    records::counts_and_types_with_id,
+    records::failed_batch_stores_nothing,
+    records::reopen_keeps_data,
+    accounts::users_create_get_list_update,
+    accounts::users_lockout_counting,
+    accounts::users_concurrent_failures_are_all_counted,
+    accounts::tokens,
+    accounts::sessions,
+    accounts::settings,
+    audit::append_builds_a_chain,
+    audit::search_filters,
+    audit::verify_passes_on_untouched_log,
+    audit::triggers_refuse_changes,
+    audit::detects_altered_field,
+    audit::detects_rehashed_entry,
+    audit::detects_deleted_middle_entry,
+    audit::detects_deleted_last_entry,
+    audit::detects_swapped_entries,
+    audit::detects_altered_head,
+    audit::concurrent_appends_form_a_valid_chain,
+}

@@ -171,3 +171,109 @@ pub struct AuditVerifyBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
 }
+
+/// `POST /api/v1/screen`: who to look for, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ScreenRequest {
+    pub query: ScreenQuery,
+    /// Why: border_check, criminal_investigation, missing_person, counter_terrorism, legal_cooperation, exercise.
+    #[serde(default)]
+    pub purpose: Option<String>,
+    #[serde(default)]
+    pub case_ref: Option<String>,
+    /// `local` (this node) or `federated` (this node and partners).
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// At most this many hits (default 10, at most 100).
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct ScreenQuery {
+    /// Names in any script, in any order; MRZ style `FAMILY<<GIVEN` is understood.
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    #[serde(default)]
+    pub birth_date: Option<String>,
+    #[serde(default)]
+    pub nationality: Option<String>,
+    #[serde(default)]
+    pub sex: Option<String>,
+    #[serde(default)]
+    pub documents: Vec<String>,
+}
+
+/// `POST /api/v1/screen/batch`: many queries under one purpose.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ScreenBatchRequest {
+    pub queries: Vec<ScreenQuery>,
+    #[serde(default)]
+    pub purpose: Option<String>,
+    #[serde(default)]
+    pub case_ref: Option<String>,
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ScreenBatchResponse {
+    pub results: Vec<ScreenResponse>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ScreenResponse {
+    pub hits: Vec<ScreenHit>,
+    /// One entry per partner asked (empty for a local search).
+    pub partners: Vec<PartnerStatus>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ScreenHit {
+    pub record: HitRecord,
+    /// In [0, 1].
+    pub score: f64,
+    /// `strong` (act) or `possible` (look closer). A person decides; the score never does.
+    pub band: String,
+    /// Each piece of evidence, in words, with its weight (positive for, negative against).
+    pub explanation: Vec<ExplanationItem>,
+    /// Alerts on the hit record (for example `wanted_for_arrest`), so the officer sees what the hit means.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<HitAlert>,
+    /// For a partner's hit: the opaque reference to ask for disclosure with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hit_ref: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct HitRecord {
+    #[serde(rename = "type")]
+    pub record_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub owner: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ExplanationItem {
+    pub feature: String,
+    pub text: String,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct HitAlert {
+    pub id: String,
+    pub category: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PartnerStatus {
+    pub node: String,
+    /// `answered`, `timeout` or `unreachable`.
+    pub status: String,
+    pub latency_ms: u64,
+}

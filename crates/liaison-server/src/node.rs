@@ -56,6 +56,9 @@ pub struct Node {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub settings: NodeSettings,
+    /// The matching index, for nodes that screen (`serve`, `screen`); commands that only load or export
+    /// records run without one.
+    pub screening: Option<Arc<crate::services::screening::ScreeningIndex>>,
 }
 
 impl Node {

@@ -1,5 +1,6 @@
 //! The store's error type: what went wrong, in variants a caller can act on.
 
+use liaison_core::RecordType;
 use sqlx::error::ErrorKind;
 
 /// The result of a store operation.
@@ -18,6 +19,11 @@ pub enum StoreError {
     /// password.
     #[error("invalid database url: {0}")]
     InvalidUrl(String),
+    /// The record cannot be deleted while other records point at it. `by` lists every one of them by (type, id),
+    /// in the order of [`RecordType`] then id; the message names the first few. The caller knows which record
+    /// it asked to delete.
+    #[error("the record is referenced by {}", referrers(.by))]
+    Referenced { by: Vec<(RecordType, String)> },
     /// The schema could not be brought up to date.
     #[error("database migration failed: {0}")]
     Migration(String),
@@ -26,6 +32,23 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+}
+
+/// How many referring records a `Referenced` message names: enough to find them, short enough for a log line.
+const REFERRERS_NAMED: usize = 10;
+
+/// `document/d1, alert/a1`, or the first ten and `and N more`.
+fn referrers(by: &[(RecordType, String)]) -> String {
+    let mut text = by
+        .iter()
+        .take(REFERRERS_NAMED)
+        .map(|(record_type, id)| format!("{record_type}/{id}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if by.len() > REFERRERS_NAMED {
+        text.push_str(&format!(" and {} more", by.len() - REFERRERS_NAMED));
+    }
+    text
 }
 
 impl StoreError {
@@ -41,5 +64,40 @@ impl StoreError {
             Some(ErrorKind::ForeignKeyViolation) => StoreError::NotFound(missing()),
             _ => StoreError::Database(err),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn referenced(by: usize) -> StoreError {
+        StoreError::Referenced {
+            by: (0..by)
+                .map(|i| (RecordType::Document, format!("d{i}")))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn referenced_names_the_referrers() {
+        let err = StoreError::Referenced {
+            by: vec![
+                (RecordType::Document, "d1".to_owned()),
+                (RecordType::Alert, "a1".to_owned()),
+            ],
+        };
+        assert_eq!(
+            err.to_string(),
+            "the record is referenced by document/d1, alert/a1"
+        );
+    }
+
+    #[test]
+    fn referenced_names_at_most_ten() {
+        let shown = referenced(12).to_string();
+        assert!(shown.ends_with("document/d9 and 2 more"), "{shown}");
+        assert!(!shown.contains("d10"), "{shown}");
+        assert!(referenced(10).to_string().ends_with("document/d9"));
     }
 }

@@ -3,9 +3,10 @@
 //!
 //! Only this crate knows SQL. Both backends run the same statements where the dialects agree (see `sql`), keep
 //! timestamps to the microsecond so values read back exactly, and pass one conformance suite (`tests/it`).
-//! Records are opaque JSON bodies with a few indexed columns; users, API tokens (by digest), sessions (by
-//! digest) and settings are rows; the audit log is append-only, guarded by triggers and checked by
-//! [`verify_audit`].
+//! Records are opaque JSON bodies with a few indexed columns and the list of records each one points at (kept as
+//! rows, so a referenced record is not deleted silently and who points at a record is one index lookup); users,
+//! API tokens (by digest), sessions (by digest) and settings are rows; the audit log is append-only, guarded by
+//! triggers and checked by [`verify_audit`].
 
 mod audit;
 mod error;
@@ -57,22 +58,37 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     // Records.
 
-    /// Inserts or overwrites each record by (type, id), all in one transaction: either the whole batch is
-    /// stored or nothing is. A new record takes the next place in insertion order; an overwritten one keeps
-    /// its place. A key repeated within the batch counts as an insert then updates, like one put after another.
-    /// On SQLite a batch holds the write lock while it runs (about 0.2 s per 10,000 records), so other writers
-    /// wait; batches of about that size keep them well inside the 5 s busy timeout.
+    /// Inserts or overwrites each record by (type, id) with its references, all in one transaction: either the
+    /// whole batch is stored or nothing is. A new record takes the next place in insertion order; an overwritten
+    /// one keeps its place, and its references are replaced by the new ones. A key repeated within the batch
+    /// counts as an insert then updates, like one put after another. A reference may name a record that is not
+    /// stored (yet). On SQLite a batch holds the write lock while it runs (about 0.2 s per 10,000 records), so
+    /// other writers wait; batches of about that size keep them well inside the 5 s busy timeout.
     async fn put_records(
         &self,
         batch: &[StoredRecord],
         now: DateTime<Utc>,
     ) -> StoreResult<PutOutcome>;
 
+    /// The record with its references.
     async fn get_record(
         &self,
         record_type: RecordType,
         id: &str,
     ) -> StoreResult<Option<StoredRecord>>;
+
+    /// Deletes the record and its references to others, in one transaction. False if there was no such record.
+    /// `Referenced`, naming them, while other records point at it (its own reference to itself does not count):
+    /// nothing is changed then.
+    async fn delete_record(&self, record_type: RecordType, id: &str) -> StoreResult<bool>;
+
+    /// The records that point at `(record_type, id)`, whether or not it is stored, in the order of
+    /// [`RecordType`] then id.
+    async fn referencing(
+        &self,
+        record_type: RecordType,
+        id: &str,
+    ) -> StoreResult<Vec<(RecordType, String)>>;
 
     /// The types of the records with this id, in the order of [`RecordType`].
     async fn record_types_with_id(&self, id: &str) -> StoreResult<Vec<RecordType>>;
@@ -80,9 +96,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// How many records of each type are stored; every type is present, zero if there are none.
     async fn count_records(&self) -> StoreResult<BTreeMap<RecordType, u64>>;
 
-    /// Up to `limit` records in insertion order with their position, starting after position `after_seq`
-    /// (0 for the start). Pass the last position of a page to get the next, so an export runs in constant
-    /// memory. Positions increase but may skip numbers.
+    /// Up to `limit` records in insertion order with their position and references, starting after position
+    /// `after_seq` (0 for the start). Pass the last position of a page to get the next, so an export runs in
+    /// constant memory. Positions increase but may skip numbers. A page is read from one state of the store.
     async fn records_page(
         &self,
         after_seq: i64,

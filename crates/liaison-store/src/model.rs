@@ -3,7 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use liaison_core::{RecordType, Role};
 
-/// A record as stored: the columns the store indexes and the record itself as Liaison JSON.
+/// A record as stored: the columns the store indexes, the records it points at, and the record itself as
+/// Liaison JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredRecord {
     pub record_type: RecordType,
@@ -11,6 +12,10 @@ pub struct StoredRecord {
     pub owner: String,
     pub handling_code: String,
     pub retain_until: Option<NaiveDate>,
+    /// The records this one points at by (type, id), in the order of the body (a document's holder, an alert's
+    /// subject, a relation's ends, a case's entities). A target need not be stored. The store keeps each
+    /// target once, at its first place, so a repeated one reads back once.
+    pub references: Vec<(RecordType, String)>,
     /// The record as Liaison JSON; opaque to the store.
     pub body: String,
 }

@@ -10,9 +10,12 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use liaison_core::RecordType;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{AssertSqlSafe, Postgres, QueryBuilder};
+use sqlx::{AssertSqlSafe, PgConnection, Postgres, QueryBuilder};
 
-use crate::rows::{self, AuditColumns, RecordColumns, UserColumns, json_strings, roles_text};
+use crate::rows::{
+    self, AuditColumns, RecordColumns, RecordReferenceColumns, UserColumns, json_strings,
+    roles_text,
+};
 use crate::sql::Placeholders;
 use crate::{
     AuditDraft, AuditEntry, AuditFilter, PutOutcome, SessionRow, Store, StoreError, StoreResult,
@@ -21,6 +24,15 @@ use crate::{
 
 /// Connections per process; PostgreSQL's default limit of 100 leaves room for several nodes and tools.
 const MAX_CONNECTIONS: u32 = 10;
+
+/// Opens a read-only transaction whose statements all see one snapshot (READ COMMITTED takes one per statement).
+const BEGIN_SNAPSHOT_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
+// `put_records` and `delete_record` lock `record_references` first. ROW EXCLUSIVE (what writing rows takes
+// anyway) lets batches run together; SHARE ROW EXCLUSIVE excludes them and other deletes, so a delete sees
+// every committed reference and none appears until it commits. Deletes are rare and short.
+const LOCK_REFERENCES_FOR_WRITE: &str = "LOCK TABLE record_references IN ROW EXCLUSIVE MODE";
+const LOCK_REFERENCES_FOR_DELETE: &str = "LOCK TABLE record_references IN SHARE ROW EXCLUSIVE MODE";
 
 /// A [`Store`] on PostgreSQL.
 #[derive(Debug)]
@@ -69,6 +81,11 @@ impl Store for PostgresStore {
             return Ok(PutOutcome::default());
         }
         let mut tx = self.pool.begin().await?;
+        // Before any row lock, so a concurrent `delete_record` (which locks the table against this) and this
+        // batch queue in one order instead of deadlocking.
+        sqlx::query(LOCK_REFERENCES_FOR_WRITE)
+            .execute(&mut *tx)
+            .await?;
         let mut inserted = 0_u64;
         for chunk in records.chunks(sql::ROWS_PER_STATEMENT) {
             // A row version an upsert inserted has no deleting transaction yet (`xmax = 0`); an updated one has
@@ -86,7 +103,35 @@ impl Store for PostgresStore {
                     .bind(record.body.as_str());
             }
             let was_inserted = query.fetch_all(&mut *tx).await?;
-            inserted += was_inserted.iter().filter(|&&yes| yes).count() as u64;
+            let new_rows = was_inserted.iter().filter(|&&yes| yes).count();
+            inserted += new_rows as u64;
+            // Only a chunk that overwrote records can hold old references, so a bulk import of new records
+            // never looks for any.
+            if new_rows < chunk.len() {
+                let statement =
+                    sql::delete_references_statement(chunk.len(), Placeholders::Numbered);
+                let mut query = sqlx::query(AssertSqlSafe(statement));
+                for record in chunk {
+                    query = query
+                        .bind(record.id.as_str())
+                        .bind(record.record_type.as_str());
+                }
+                query.execute(&mut *tx).await?;
+            }
+        }
+        // After every chunk's deletes, so none of them can remove a reference of this batch.
+        for chunk in sql::reference_rows(&records).chunks(sql::REFERENCES_PER_STATEMENT) {
+            let statement = sql::insert_references_statement(chunk.len(), Placeholders::Numbered);
+            let mut query = sqlx::query(AssertSqlSafe(statement));
+            for reference in chunk {
+                query = query
+                    .bind(reference.from_id)
+                    .bind(reference.from_type)
+                    .bind(reference.position)
+                    .bind(reference.to_type)
+                    .bind(reference.to_id);
+            }
+            query.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(PutOutcome {
@@ -100,13 +145,41 @@ impl Store for PostgresStore {
         record_type: RecordType,
         id: &str,
     ) -> StoreResult<Option<StoredRecord>> {
-        let row: Option<RecordColumns> = sqlx::query_as(sql::SELECT_RECORD)
+        let rows: Vec<RecordReferenceColumns> = sqlx::query_as(sql::SELECT_RECORD)
             .bind(id)
             .bind(record_type.as_str())
-            .fetch_optional(&self.pool)
+            .fetch_all(&self.pool)
             .await?;
-        row.map(|row| row.into_record().map(|(_, record)| record))
-            .transpose()
+        rows::record_with_references(rows)
+    }
+
+    async fn delete_record(&self, record_type: RecordType, id: &str) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        // Waits for batches that are writing references and holds off new ones until this commits, so no
+        // reference to the record can appear between the check and the delete, from any process.
+        sqlx::query(LOCK_REFERENCES_FOR_DELETE)
+            .execute(&mut *tx)
+            .await?;
+        let outcome = delete_record_in(&mut tx, record_type, id).await;
+        if matches!(outcome, Ok(true)) {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
+        outcome
+    }
+
+    async fn referencing(
+        &self,
+        record_type: RecordType,
+        id: &str,
+    ) -> StoreResult<Vec<(RecordType, String)>> {
+        let rows: Vec<(String, String)> = sqlx::query_as(sql::REFERENCING)
+            .bind(id)
+            .bind(record_type.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        rows::referencing(rows)
     }
 
     async fn record_types_with_id(&self, id: &str) -> StoreResult<Vec<RecordType>> {
@@ -129,12 +202,28 @@ impl Store for PostgresStore {
         after_seq: i64,
         limit: u32,
     ) -> StoreResult<Vec<(i64, StoredRecord)>> {
+        // One snapshot for both statements, so the references match the records.
+        let mut tx = self.pool.begin_with(BEGIN_SNAPSHOT_READ).await?;
         let rows: Vec<RecordColumns> = sqlx::query_as(sql::RECORDS_PAGE)
             .bind(after_seq)
             .bind(i64::from(limit))
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *tx)
             .await?;
-        rows.into_iter().map(RecordColumns::into_record).collect()
+        let mut page = rows
+            .into_iter()
+            .map(RecordColumns::into_record)
+            .collect::<StoreResult<Vec<_>>>()?;
+        if let Some(&(last_seq, _)) = page.last() {
+            let references: Vec<(i64, String, String)> =
+                sqlx::query_as(sql::REFERENCES_IN_SEQ_RANGE)
+                    .bind(after_seq)
+                    .bind(last_seq)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            rows::attach_references(&mut page, references)?;
+        }
+        tx.commit().await?;
+        Ok(page)
     }
 
     async fn create_user(&self, user: &UserRow) -> StoreResult<()> {
@@ -412,4 +501,31 @@ impl Store for PostgresStore {
             .await?;
         rows::audit_head(row)
     }
+}
+
+/// The body of `delete_record`, inside its transaction: true if it deleted the record.
+async fn delete_record_in(
+    conn: &mut PgConnection,
+    record_type: RecordType,
+    id: &str,
+) -> StoreResult<bool> {
+    let seq: Option<i64> = sqlx::query_scalar(sql::RECORD_SEQ)
+        .bind(id)
+        .bind(record_type.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(seq) = seq else {
+        return Ok(false);
+    };
+    let referencing: Vec<(String, String)> = sqlx::query_as(sql::REFERENCING)
+        .bind(id)
+        .bind(record_type.as_str())
+        .fetch_all(&mut *conn)
+        .await?;
+    rows::refuse_if_referenced(record_type, id, referencing)?;
+    sqlx::query(sql::DELETE_RECORD)
+        .bind(seq)
+        .execute(&mut *conn)
+        .await?;
+    Ok(true)
 }

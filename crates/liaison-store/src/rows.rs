@@ -21,6 +21,7 @@ pub(crate) struct RecordColumns {
 }
 
 impl RecordColumns {
+    /// The record with no references; the caller adds them.
     pub(crate) fn into_record(self) -> StoreResult<(i64, StoredRecord)> {
         let record = StoredRecord {
             record_type: parse_record_type(&self.record_type)?,
@@ -28,9 +29,95 @@ impl RecordColumns {
             owner: self.owner,
             handling_code: self.handling_code,
             retain_until: self.retain_until,
+            references: Vec::new(),
             body: self.body,
         };
         Ok((self.seq, record))
+    }
+}
+
+/// A row of `SELECT_RECORD`: the record's columns and one of its references, if it has any.
+#[derive(sqlx::FromRow)]
+pub(crate) struct RecordReferenceColumns {
+    #[sqlx(flatten)]
+    record: RecordColumns,
+    to_type: Option<String>,
+    to_id: Option<String>,
+}
+
+/// The record that `SELECT_RECORD` returned as `rows`, with its references in order.
+pub(crate) fn record_with_references(
+    rows: Vec<RecordReferenceColumns>,
+) -> StoreResult<Option<StoredRecord>> {
+    let mut rows = rows.into_iter();
+    let Some(first) = rows.next() else {
+        return Ok(None);
+    };
+    let mut references = Vec::new();
+    let mut add = |to_type: Option<String>, to_id: Option<String>| -> StoreResult<()> {
+        if let (Some(to_type), Some(to_id)) = (to_type, to_id) {
+            references.push((parse_record_type(&to_type)?, to_id));
+        }
+        Ok(())
+    };
+    add(first.to_type, first.to_id)?;
+    for row in rows {
+        add(row.to_type, row.to_id)?;
+    }
+    let (_, mut record) = first.record.into_record()?;
+    record.references = references;
+    Ok(Some(record))
+}
+
+/// Fills in the references of a page of records (in seq order) from `REFERENCES_IN_SEQ_RANGE` rows
+/// `(from_seq, to_type, to_id)` over the same range, ordered by seq then place.
+pub(crate) fn attach_references(
+    page: &mut [(i64, StoredRecord)],
+    references: Vec<(i64, String, String)>,
+) -> StoreResult<()> {
+    let mut records = page.iter_mut().peekable();
+    for (from_seq, to_type, to_id) in references {
+        while records.next_if(|(seq, _)| *seq < from_seq).is_some() {}
+        match records.peek_mut() {
+            Some((seq, record)) if *seq == from_seq => {
+                record
+                    .references
+                    .push((parse_record_type(&to_type)?, to_id));
+            }
+            // Both statements ran in one transaction, so a reference's record is on the page.
+            _ => {
+                return Err(StoreError::Corrupt(format!(
+                    "a reference of record seq {from_seq} has no record"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The records of `REFERENCING` rows `(record_type, id)`, in the order of [`RecordType`] then id.
+pub(crate) fn referencing(rows: Vec<(String, String)>) -> StoreResult<Vec<(RecordType, String)>> {
+    let mut records = rows
+        .into_iter()
+        .map(|(record_type, id)| Ok((parse_record_type(&record_type)?, id)))
+        .collect::<StoreResult<Vec<_>>>()?;
+    records.sort();
+    Ok(records)
+}
+
+/// What `delete_record` does about the records pointing at `(record_type, id)`: nothing if there are none but
+/// itself (a record's own references go with it), else `Referenced`.
+pub(crate) fn refuse_if_referenced(
+    record_type: RecordType,
+    id: &str,
+    rows: Vec<(String, String)>,
+) -> StoreResult<()> {
+    let mut by = referencing(rows)?;
+    by.retain(|(from_type, from_id)| (*from_type, from_id.as_str()) != (record_type, id));
+    if by.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Referenced { by })
     }
 }
 

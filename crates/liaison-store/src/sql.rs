@@ -2,7 +2,7 @@
 //! schema's queries are written once; the backends differ in what they bind and in the few statements kept in
 //! their own modules.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use liaison_core::RecordType;
 
@@ -11,6 +11,9 @@ use crate::StoredRecord;
 /// Records per statement. Each takes at most 8 bind parameters, which keeps a statement under SQLite's limit of
 /// 32,766 parameters and PostgreSQL's 65,535.
 pub(crate) const ROWS_PER_STATEMENT: usize = 1_000;
+
+/// References per statement. Each takes 5 bind parameters, so a statement stays far below either limit.
+pub(crate) const REFERENCES_PER_STATEMENT: usize = 1_000;
 
 /// The batch with each (type, id) once, at the place of its first occurrence and with its last value: the same
 /// result as upserting one by one, and what PostgreSQL requires (one statement may not touch a row twice).
@@ -29,16 +32,52 @@ pub(crate) fn distinct_records(batch: &[StoredRecord]) -> Vec<&StoredRecord> {
     distinct
 }
 
-/// How the upsert marks its bind parameters.
+/// One reference of a batch as [`insert_references_statement`] binds it: the referring record's
+/// `id, record_type`, then `position, to_type, to_id`.
+pub(crate) struct ReferenceRow<'a> {
+    pub(crate) from_id: &'a str,
+    pub(crate) from_type: &'a str,
+    pub(crate) position: i32,
+    pub(crate) to_type: &'a str,
+    pub(crate) to_id: &'a str,
+}
+
+/// The references of `records` as the store keeps them: per record each target once, at the place of its first
+/// occurrence, numbered from 0.
+pub(crate) fn reference_rows<'a>(records: &[&'a StoredRecord]) -> Vec<ReferenceRow<'a>> {
+    let mut rows = Vec::new();
+    let mut seen: HashSet<(RecordType, &str)> = HashSet::new();
+    for record in records {
+        seen.clear();
+        let targets = record
+            .references
+            .iter()
+            .filter(|(to_type, to_id)| seen.insert((*to_type, to_id.as_str())));
+        // Positions fit an i32 (the column's type on both backends): a record's references come from its body.
+        for (position, (to_type, to_id)) in (0..).zip(targets) {
+            rows.push(ReferenceRow {
+                from_id: &record.id,
+                from_type: record.record_type.as_str(),
+                position,
+                to_type: to_type.as_str(),
+                to_id,
+            });
+        }
+    }
+    rows
+}
+
+/// How a multi-row statement marks its bind parameters. Both styles bind in the same order, except where the
+/// upsert says otherwise.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Placeholders {
-    /// `$1`, `$2`, ... (PostgreSQL's only style): the time of the write is bound once, as `$1`, then each record
-    /// binds `record_type, id, owner, handling_code, retain_until, body`.
+    /// `$1`, `$2`, ... (PostgreSQL's only style). In the upsert the time of the write is bound once, as `$1`,
+    /// then each record binds `record_type, id, owner, handling_code, retain_until, body`.
     Numbered,
-    /// `?`: each record binds `record_type, id, owner, handling_code, retain_until, body, now, now`. SQLite
-    /// resolves every numbered parameter by scanning the list of all of them, so binding thousands of numbered
-    /// parameters takes time quadratic in their count (three quarters of a bulk import, measured); anonymous
-    /// ones cost nothing to resolve.
+    /// `?`. In the upsert each record binds `record_type, id, owner, handling_code, retain_until, body, now,
+    /// now`. SQLite resolves every numbered parameter by scanning the list of all of them, so binding thousands
+    /// of numbered parameters takes time quadratic in their count (three quarters of a bulk import, measured);
+    /// anonymous ones cost nothing to resolve.
     Anonymous,
 }
 
@@ -67,6 +106,61 @@ pub(crate) fn upsert_statement(rows: usize, placeholders: Placeholders) -> Strin
         " ON CONFLICT (id, record_type) DO UPDATE SET owner = excluded.owner, \
          handling_code = excluded.handling_code, retain_until = excluded.retain_until, body = excluded.body, \
          updated_at = excluded.updated_at",
+    );
+    sql
+}
+
+/// Appends `rows` tuples of `width` parameters: `(?, ?)` or, numbered from `$first`, `($1, $2)`.
+fn push_parameter_rows(
+    sql: &mut String,
+    rows: usize,
+    width: usize,
+    first: usize,
+    placeholders: Placeholders,
+) {
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 0..width {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            match placeholders {
+                Placeholders::Numbered => {
+                    sql.push_str(&format!("${}", first + row * width + column));
+                }
+                Placeholders::Anonymous => sql.push('?'),
+            }
+        }
+        sql.push(')');
+    }
+}
+
+/// Stores `rows` references, each bound as a [`ReferenceRow`] (5 parameters, numbered from `$1`). The referring
+/// records are found by (id, type), so the statement needs no seq from the upsert before it: SQLite's upsert
+/// does not return them cheaply (see `put_records`), and most records of a bulk import carry no reference.
+pub(crate) fn insert_references_statement(rows: usize, placeholders: Placeholders) -> String {
+    let mut sql = String::with_capacity(360 + rows * 24);
+    sql.push_str("WITH refs (from_id, from_type, position, to_type, to_id) AS (VALUES ");
+    push_parameter_rows(&mut sql, rows, 5, 1, placeholders);
+    sql.push_str(
+        ") INSERT INTO record_references (from_seq, position, to_type, to_id) \
+         SELECT records.seq, refs.position, refs.to_type, refs.to_id FROM refs \
+         JOIN records ON records.id = refs.from_id AND records.record_type = refs.from_type",
+    );
+    sql
+}
+
+/// Deletes the references of `rows` records, each bound as `id, record_type` (numbered from `$1`). A batch runs
+/// it only for a chunk that overwrote records: the records it inserted have no references yet. The keys are
+/// joined rather than matched with `(id, record_type) IN (VALUES ...)`, for which SQLite scans the whole
+/// index of records instead of looking each key up.
+pub(crate) fn delete_references_statement(rows: usize, placeholders: Placeholders) -> String {
+    let mut sql = String::with_capacity(240 + rows * 12);
+    sql.push_str("WITH keys (id, record_type) AS (VALUES ");
+    push_parameter_rows(&mut sql, rows, 2, 1, placeholders);
+    sql.push_str(
+        ") DELETE FROM record_references WHERE from_seq IN (SELECT records.seq FROM keys \
+         JOIN records ON records.id = keys.id AND records.record_type = keys.record_type)",
     );
     sql
 }
@@ -111,11 +205,24 @@ macro_rules! audit_columns {
     };
 }
 
+/// The record with its references in one statement, so both come from the same state: a row per reference
+/// (the record's columns repeated, `to_type` and `to_id` set) in their order, or one row with them null. Records
+/// have few references; a second statement would need a transaction to see the same state.
 pub(crate) const SELECT_RECORD: &str = concat!(
     "SELECT ",
     record_columns!(),
-    " FROM records WHERE id = $1 AND record_type = $2"
+    ", to_type, to_id FROM records LEFT JOIN record_references ON from_seq = seq \
+     WHERE id = $1 AND record_type = $2 ORDER BY position"
 );
+/// The references of the records with seq in `($1, $2]`, by record then place: one range of the primary key.
+pub(crate) const REFERENCES_IN_SEQ_RANGE: &str = "SELECT from_seq, to_type, to_id FROM record_references \
+     WHERE from_seq > $1 AND from_seq <= $2 ORDER BY from_seq, position";
+/// `$1` id, `$2` type of the referenced record: the (type, id) of each record pointing at it.
+pub(crate) const REFERENCING: &str = "SELECT record_type, id FROM record_references \
+     JOIN records ON seq = from_seq WHERE to_id = $1 AND to_type = $2";
+pub(crate) const RECORD_SEQ: &str = "SELECT seq FROM records WHERE id = $1 AND record_type = $2";
+/// Its outgoing references go with it (`ON DELETE CASCADE`).
+pub(crate) const DELETE_RECORD: &str = "DELETE FROM records WHERE seq = $1";
 pub(crate) const RECORD_TYPES_WITH_ID: &str = "SELECT record_type FROM records WHERE id = $1";
 pub(crate) const COUNT_RECORDS: &str =
     "SELECT record_type, count(*) FROM records GROUP BY record_type";
@@ -218,6 +325,7 @@ mod tests {
             owner: "nl".to_owned(),
             handling_code: "H1".to_owned(),
             retain_until: None,
+            references: vec![],
             body: body.to_owned(),
         }
     }
@@ -231,6 +339,44 @@ mod tests {
             .map(|r| (r.id.as_str(), r.body.as_str()))
             .collect();
         assert_eq!(seen, [("a", "3"), ("b", "2")]);
+    }
+
+    #[test]
+    fn references_are_kept_once_in_first_place() {
+        let mut document = record("d1", "{}");
+        document.record_type = RecordType::Document;
+        document.references = vec![
+            (RecordType::Person, "p1".to_owned()),
+            (RecordType::Person, "p2".to_owned()),
+            (RecordType::Person, "p1".to_owned()),
+            (RecordType::Vehicle, "p1".to_owned()),
+        ];
+        let plain = record("p9", "{}");
+        let rows = reference_rows(&[&document, &plain, &document]);
+        let seen: Vec<_> = rows
+            .iter()
+            .map(|r| (r.from_id, r.from_type, r.position, r.to_type, r.to_id))
+            .collect();
+        let once = [
+            ("d1", "document", 0, "person", "p1"),
+            ("d1", "document", 1, "person", "p2"),
+            ("d1", "document", 2, "vehicle", "p1"),
+        ];
+        assert_eq!(seen, [once, once].concat());
+    }
+
+    #[test]
+    fn reference_statements_number_their_rows() {
+        let insert = insert_references_statement(2, Placeholders::Numbered);
+        assert!(
+            insert.contains("AS (VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10)) INSERT"),
+            "{insert}"
+        );
+        let delete = delete_references_statement(2, Placeholders::Anonymous);
+        assert!(
+            delete.starts_with("WITH keys (id, record_type) AS (VALUES (?, ?), (?, ?)) DELETE"),
+            "{delete}"
+        );
     }
 
     #[test]

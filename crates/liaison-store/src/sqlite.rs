@@ -15,10 +15,13 @@ use liaison_core::RecordType;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite};
+use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqliteConnection};
 use tokio::sync::Mutex;
 
-use crate::rows::{self, AuditColumns, RecordColumns, UserColumns, json_strings, roles_text};
+use crate::rows::{
+    self, AuditColumns, RecordColumns, RecordReferenceColumns, UserColumns, json_strings,
+    roles_text,
+};
 use crate::sql::Placeholders;
 use crate::timestamp::to_text;
 use crate::{
@@ -100,11 +103,12 @@ impl Store for SqliteStore {
         let _writer = self.writer.lock().await;
         let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
         // A new row gets a seq above every seq handed out before (AUTOINCREMENT) and nobody else writes
-        // meanwhile, so the rows above the highest seq from before are the ones this batch inserted. Counting
-        // them afterwards (a range of the primary key) is cheaper than returning a value per row.
-        let highest_before: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM records")
+        // meanwhile, so the rows above the highest seq from before a chunk are the ones the chunk inserted.
+        // Counting them (a range of the primary key) is cheaper than returning a value per row.
+        let mut highest: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM records")
             .fetch_one(&mut *tx)
             .await?;
+        let mut inserted = 0_u64;
         for chunk in records.chunks(sql::ROWS_PER_STATEMENT) {
             let statement = sql::upsert_statement(chunk.len(), Placeholders::Anonymous);
             let mut query = sqlx::query(AssertSqlSafe(statement));
@@ -120,12 +124,43 @@ impl Store for SqliteStore {
                     .bind(now.as_str());
             }
             query.execute(&mut *tx).await?;
-        }
-        let inserted: i64 = sqlx::query_scalar("SELECT count(*) FROM records WHERE seq > $1")
-            .bind(highest_before)
+            let (new_rows, new_highest): (i64, i64) = sqlx::query_as(
+                "SELECT count(*), coalesce(max(seq), $1) FROM records WHERE seq > $1",
+            )
+            .bind(highest)
             .fetch_one(&mut *tx)
             .await?;
-        let inserted = u64::try_from(inserted).unwrap_or(0);
+            highest = new_highest;
+            let new_rows = u64::try_from(new_rows).unwrap_or(0);
+            inserted += new_rows;
+            // Only a chunk that overwrote records can hold old references, so a bulk import of new records
+            // never looks for any.
+            if new_rows < chunk.len() as u64 {
+                let statement =
+                    sql::delete_references_statement(chunk.len(), Placeholders::Anonymous);
+                let mut query = sqlx::query(AssertSqlSafe(statement));
+                for record in chunk {
+                    query = query
+                        .bind(record.id.as_str())
+                        .bind(record.record_type.as_str());
+                }
+                query.execute(&mut *tx).await?;
+            }
+        }
+        // After every chunk's deletes, so none of them can remove a reference of this batch.
+        for chunk in sql::reference_rows(&records).chunks(sql::REFERENCES_PER_STATEMENT) {
+            let statement = sql::insert_references_statement(chunk.len(), Placeholders::Anonymous);
+            let mut query = sqlx::query(AssertSqlSafe(statement));
+            for reference in chunk {
+                query = query
+                    .bind(reference.from_id)
+                    .bind(reference.from_type)
+                    .bind(reference.position)
+                    .bind(reference.to_type)
+                    .bind(reference.to_id);
+            }
+            query.execute(&mut *tx).await?;
+        }
         tx.commit().await?;
         Ok(PutOutcome {
             inserted,
@@ -138,13 +173,39 @@ impl Store for SqliteStore {
         record_type: RecordType,
         id: &str,
     ) -> StoreResult<Option<StoredRecord>> {
-        let row: Option<RecordColumns> = sqlx::query_as(sql::SELECT_RECORD)
+        let rows: Vec<RecordReferenceColumns> = sqlx::query_as(sql::SELECT_RECORD)
             .bind(id)
             .bind(record_type.as_str())
-            .fetch_optional(&self.pool)
+            .fetch_all(&self.pool)
             .await?;
-        row.map(|row| row.into_record().map(|(_, record)| record))
-            .transpose()
+        rows::record_with_references(rows)
+    }
+
+    async fn delete_record(&self, record_type: RecordType, id: &str) -> StoreResult<bool> {
+        // Writers are serialised (see the module comment), so no reference can appear between the check and the
+        // delete.
+        let _writer = self.writer.lock().await;
+        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
+        let outcome = delete_record_in(&mut tx, record_type, id).await;
+        if matches!(outcome, Ok(true)) {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
+        outcome
+    }
+
+    async fn referencing(
+        &self,
+        record_type: RecordType,
+        id: &str,
+    ) -> StoreResult<Vec<(RecordType, String)>> {
+        let rows: Vec<(String, String)> = sqlx::query_as(sql::REFERENCING)
+            .bind(id)
+            .bind(record_type.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        rows::referencing(rows)
     }
 
     async fn record_types_with_id(&self, id: &str) -> StoreResult<Vec<RecordType>> {
@@ -167,12 +228,28 @@ impl Store for SqliteStore {
         after_seq: i64,
         limit: u32,
     ) -> StoreResult<Vec<(i64, StoredRecord)>> {
+        // A deferred transaction reads one snapshot (WAL), so the references match the records.
+        let mut tx = self.pool.begin().await?;
         let rows: Vec<RecordColumns> = sqlx::query_as(sql::RECORDS_PAGE)
             .bind(after_seq)
             .bind(i64::from(limit))
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *tx)
             .await?;
-        rows.into_iter().map(RecordColumns::into_record).collect()
+        let mut page = rows
+            .into_iter()
+            .map(RecordColumns::into_record)
+            .collect::<StoreResult<Vec<_>>>()?;
+        if let Some(&(last_seq, _)) = page.last() {
+            let references: Vec<(i64, String, String)> =
+                sqlx::query_as(sql::REFERENCES_IN_SEQ_RANGE)
+                    .bind(after_seq)
+                    .bind(last_seq)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            rows::attach_references(&mut page, references)?;
+        }
+        tx.commit().await?;
+        Ok(page)
     }
 
     async fn create_user(&self, user: &UserRow) -> StoreResult<()> {
@@ -449,4 +526,31 @@ impl Store for SqliteStore {
             .await?;
         rows::audit_head(row)
     }
+}
+
+/// The body of `delete_record`, inside its write transaction: true if it deleted the record.
+async fn delete_record_in(
+    conn: &mut SqliteConnection,
+    record_type: RecordType,
+    id: &str,
+) -> StoreResult<bool> {
+    let seq: Option<i64> = sqlx::query_scalar(sql::RECORD_SEQ)
+        .bind(id)
+        .bind(record_type.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(seq) = seq else {
+        return Ok(false);
+    };
+    let referencing: Vec<(String, String)> = sqlx::query_as(sql::REFERENCING)
+        .bind(id)
+        .bind(record_type.as_str())
+        .fetch_all(&mut *conn)
+        .await?;
+    rows::refuse_if_referenced(record_type, id, referencing)?;
+    sqlx::query(sql::DELETE_RECORD)
+        .bind(seq)
+        .execute(&mut *conn)
+        .await?;
+    Ok(true)
 }

@@ -15,6 +15,7 @@ use liaison_server::services::records::{
     CsvSource, ImportIssue, ImportObserver, ImportOptions, ImportPhase, ImportSource,
     JsonLinesSource,
 };
+use liaison_server::services::screening::{self, ScreeningIndex};
 use liaison_server::services::{
     AuditEvent, Caller, audit as audit_service, record_audit, records, users,
 };
@@ -152,7 +153,21 @@ async fn open_node(config: &Config) -> anyhow::Result<Node> {
         store,
         clock: Arc::new(SystemClock),
         settings: config.settings.clone(),
+        screening: None,
     })
+}
+
+/// Builds the screening index from the store and attaches it to the node.
+async fn with_screening(mut node: Node) -> anyhow::Result<Node> {
+    let started = std::time::Instant::now();
+    let index = ScreeningIndex::build(node.store.as_ref()).await?;
+    tracing::info!(
+        entries = index.len(),
+        seconds = started.elapsed().as_secs_f64(),
+        "screening index built"
+    );
+    node.screening = Some(Arc::new(index));
+    Ok(node)
 }
 
 #[derive(Debug, Args)]
@@ -169,7 +184,7 @@ pub async fn serve(data_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode>
             format!("--listen: `{listen}` is not an address such as 127.0.0.1:8080")
         })?;
     }
-    let node = open_node(&config).await?;
+    let node = with_screening(open_node(&config).await?).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -488,4 +503,84 @@ pub async fn audit(data_dir: &Path, command: AuditCommand) -> anyhow::Result<Exi
             }
         },
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ScreenArgs {
+    /// A name in any script and order; repeat for several names (aliases, MRZ style `FAMILY<<GIVEN`).
+    #[arg(long = "name")]
+    names: Vec<String>,
+    /// Date of birth: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    #[arg(long)]
+    dob: Option<String>,
+    /// Nationality (ISO 3166-1 alpha-3 or ICAO code).
+    #[arg(long)]
+    nationality: Option<String>,
+    /// Sex: M, F, X or U.
+    #[arg(long)]
+    sex: Option<String>,
+    /// A document number; repeat for several.
+    #[arg(long = "document")]
+    documents: Vec<String>,
+    /// Why: border_check, criminal_investigation, missing_person, counter_terrorism, legal_cooperation, exercise.
+    #[arg(long)]
+    purpose: Option<String>,
+    /// The case this screening is for.
+    #[arg(long)]
+    case_ref: Option<String>,
+    /// At most this many hits.
+    #[arg(long, default_value_t = 10)]
+    limit: u32,
+    /// Print the same JSON body as `POST /api/v1/screen`.
+    #[arg(long)]
+    json: bool,
+}
+
+pub async fn screen(data_dir: &Path, args: ScreenArgs) -> anyhow::Result<ExitCode> {
+    let config = Config::load(data_dir)?;
+    let node = with_screening(open_node(&config).await?).await?;
+    let query = liaison_proto::api::ScreenQuery {
+        names: args.names,
+        birth_date: args.dob,
+        nationality: args.nationality,
+        sex: args.sex,
+        documents: args.documents,
+    };
+    let query = screening::parse_query(&query, "")
+        .map_err(|e| anyhow::anyhow!("{}", e.to_string().replace("`names`", "`--name`")))?;
+    let reason = records::AccessReason {
+        purpose: args.purpose,
+        case_ref: args.case_ref,
+    };
+    let mut responses =
+        screening::screen(&node, &Caller::cli(), &[query], &reason, args.limit).await?;
+    let response = responses.pop().context("no screening result")?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&response)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    for warning in &response.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if response.hits.is_empty() {
+        println!("no hits");
+    }
+    for hit in &response.hits {
+        let id = hit.record.id.as_deref().unwrap_or("?");
+        println!(
+            "{} {}/{} (owner {}) score {:.2}",
+            hit.band.to_uppercase(),
+            hit.record.record_type,
+            id,
+            hit.record.owner,
+            hit.score
+        );
+        for alert in &hit.alerts {
+            println!("    alert {}: {}", alert.id, alert.category);
+        }
+        for item in &hit.explanation {
+            println!("    {:+.2}  {}", item.weight, item.text);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

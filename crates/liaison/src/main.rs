@@ -37,6 +37,9 @@ enum Command {
     Import(commands::ImportArgs),
     /// Write every record of this node as Liaison JSON Lines (the same format `import` reads).
     Export(commands::ExportArgs),
+    /// Screen one person against this node's records: hits with a score, a band (strong or possible) and an
+    /// explanation. Every screening states a purpose and is audited.
+    Screen(commands::ScreenArgs),
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -74,6 +77,7 @@ fn main() -> ExitCode {
             Command::Serve(args) => commands::serve(&cli.data_dir, args).await,
             Command::Import(args) => commands::import(&cli.data_dir, args).await,
             Command::Export(args) => commands::export(&cli.data_dir, args).await,
+            Command::Screen(args) => commands::screen(&cli.data_dir, args).await,
             Command::User { command } => commands::user(&cli.data_dir, command).await,
             Command::Token { command } => commands::token(&cli.data_dir, command).await,
             Command::Audit { command } => commands::audit(&cli.data_dir, command).await,

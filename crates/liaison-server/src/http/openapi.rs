@@ -12,7 +12,7 @@ use super::routes;
     info(title = "Liaison node API", description = "Records, authentication, users and the audit log of one Liaison node. Errors are RFC 9457 problem details. Every record access states a purpose."),
     paths(
         routes::healthz, routes::readyz, routes::login, routes::logout, routes::me, routes::change_password,
-        routes::totp_enrol, routes::totp_confirm, routes::post_records, routes::get_record, routes::list_users,
+        routes::totp_enrol, routes::totp_confirm, routes::post_records, routes::get_record, routes::delete_record, routes::screen, routes::screen_batch, routes::list_users,
         routes::create_user, routes::create_token, routes::revoke_token, routes::search_audit, routes::verify_audit,
     ),
     components(schemas(liaison_proto::api::Problem, liaison_proto::api::ProblemItem)),

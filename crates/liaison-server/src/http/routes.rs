@@ -9,8 +9,9 @@ use chrono::{DateTime, Utc};
 use liaison_core::Role;
 use liaison_proto::api::{
     AuditEntryBody, AuditVerifyBody, Health, LoginRequest, LoginResponse, NewToken, NewUser,
-    PasswordChange, ProblemItem, Readiness, RecordKey, RecordsStored, TokenCreated, TotpCode,
-    TotpEnrolment, UserCreated, UserSummary,
+    PasswordChange, ProblemItem, Readiness, RecordKey, RecordsStored, ScreenBatchRequest,
+    ScreenBatchResponse, ScreenRequest, ScreenResponse, TokenCreated, TotpCode, TotpEnrolment,
+    UserCreated, UserSummary,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -23,7 +24,7 @@ use super::extract::{
 use super::{AppState, render_metrics};
 use crate::services::audit::Integrity;
 use crate::services::records::{AccessReason, CollectIssues, ImportOptions, ValuesSource};
-use crate::services::{audit, auth, records, users};
+use crate::services::{audit, auth, records, screening, users};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -37,7 +38,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/auth/totp/enrol", post(totp_enrol))
         .route("/api/v1/auth/totp/confirm", post(totp_confirm))
         .route("/api/v1/records", post(post_records))
-        .route("/api/v1/records/{type}/{id}", get(get_record))
+        .route(
+            "/api/v1/records/{type}/{id}",
+            get(get_record).delete(delete_record),
+        )
+        .route("/api/v1/screen", post(screen))
+        .route("/api/v1/screen/batch", post(screen_batch))
         .route("/api/v1/users", get(list_users).post(create_user))
         .route("/api/v1/tokens", post(create_token))
         .route("/api/v1/tokens/{id}", delete(revoke_token))
@@ -296,6 +302,93 @@ pub(super) async fn get_record(
     Ok(axum::Json(
         records::read_record(&state.node, &caller, &record_type, &id, &reason).await?,
     ))
+}
+
+/// Deletes a record (analysts and supervisors). A record that others refer to is refused with 409.
+#[utoipa::path(delete, path = "/api/v1/records/{type}/{id}", tag = "records",
+    params(("type" = String, Path), ("id" = String, Path)),
+    responses((status = 204), (status = 404, body = liaison_proto::api::Problem), (status = 409, body = liaison_proto::api::Problem)))]
+pub(super) async fn delete_record(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    Path((record_type, id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    records::delete_record(&state.node, &caller, &record_type, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn scope_is_known(scope: Option<&str>) -> Result<(), ApiError> {
+    match scope {
+        None | Some("local") | Some("federated") => Ok(()),
+        Some(other) => Err(ApiError::bad_request(
+            "scope",
+            format!("`{other}` is not one of: local, federated"),
+        )),
+    }
+}
+
+/// Screens one person against this node's records: hits with a score, a band and an explanation. A person
+/// decides what a hit means; the node never acts on a score alone. Every screening is audited.
+#[utoipa::path(post, path = "/api/v1/screen", tag = "screening", request_body = ScreenRequest,
+    responses((status = 200, body = ScreenResponse), (status = 400, body = liaison_proto::api::Problem)))]
+pub(super) async fn screen(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    ApiJson(body): ApiJson<ScreenRequest>,
+) -> Result<axum::Json<ScreenResponse>, ApiError> {
+    scope_is_known(body.scope.as_deref())?;
+    let query = screening::parse_query(&body.query, "query")?;
+    let reason = AccessReason {
+        purpose: body.purpose,
+        case_ref: body.case_ref,
+    };
+    let mut responses = screening::screen(
+        &state.node,
+        &caller,
+        &[query],
+        &reason,
+        body.limit.unwrap_or(10),
+    )
+    .await?;
+    let response = responses.pop().ok_or_else(|| ApiError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        title: "Internal error",
+        detail: None,
+        items: Vec::new(),
+    })?;
+    Ok(axum::Json(response))
+}
+
+/// Screens many people at once under one purpose (for example a passenger list); results in query order.
+#[utoipa::path(post, path = "/api/v1/screen/batch", tag = "screening", request_body = ScreenBatchRequest,
+    responses((status = 200, body = ScreenBatchResponse), (status = 400, body = liaison_proto::api::Problem)))]
+pub(super) async fn screen_batch(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    ApiJson(body): ApiJson<ScreenBatchRequest>,
+) -> Result<axum::Json<ScreenBatchResponse>, ApiError> {
+    if body.queries.is_empty() {
+        return Err(ApiError::bad_request("queries", "the list is empty"));
+    }
+    let queries = body
+        .queries
+        .iter()
+        .enumerate()
+        .map(|(i, q)| screening::parse_query(q, &format!("queries[{i}]")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let reason = AccessReason {
+        purpose: body.purpose,
+        case_ref: body.case_ref,
+    };
+    let results = screening::screen(
+        &state.node,
+        &caller,
+        &queries,
+        &reason,
+        body.limit.unwrap_or(10),
+    )
+    .await?;
+    Ok(axum::Json(ScreenBatchResponse { results }))
 }
 
 fn parse_roles(names: &[String]) -> Result<Vec<Role>, ApiError> {

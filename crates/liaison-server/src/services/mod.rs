@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod records;
+pub mod screening;
 pub mod users;
 
 use liaison_core::Role;

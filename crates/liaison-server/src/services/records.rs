@@ -612,13 +612,28 @@ async fn flush(
     report.inserted += outcome.inserted;
     report.updated += outcome.updated;
     report.imported += batch.len() as u64;
+    if let Some(index) = &node.screening {
+        let keys: Vec<(RecordType, String)> = batch
+            .iter()
+            .map(|r| (r.record_type, r.id.clone()))
+            .collect();
+        index.refresh(node.store.as_ref(), &keys).await?;
+    }
     batch.clear();
     Ok(())
 }
 
 fn to_stored(record: &Record) -> StoredRecord {
     let meta = record.meta();
+    let mut references: Vec<(RecordType, String)> = Vec::new();
+    for (_, target) in record.references() {
+        let key = (target.record_type, target.id.as_str().to_owned());
+        if !references.contains(&key) {
+            references.push(key);
+        }
+    }
     StoredRecord {
+        references,
         record_type: record.record_type(),
         id: meta.id.as_str().to_owned(),
         owner: meta
@@ -640,7 +655,7 @@ pub struct AccessReason {
 }
 
 /// Checks the stated purpose; a missing or unknown purpose is refused and the refusal logged.
-async fn check_purpose(
+pub(crate) async fn check_purpose(
     node: &Node,
     caller: &Caller,
     action: &'static str,
@@ -763,4 +778,60 @@ pub async fn export(
     event.case_ref = reason.case_ref.clone();
     record_audit(node, caller, event).await?;
     Ok(written)
+}
+
+/// Deletes a record. A record others point at (a person holding a document, the subject of an alert) is not
+/// deleted: the caller is told which records refer to it, so links never dangle.
+pub async fn delete_record(
+    node: &Node,
+    caller: &Caller,
+    record_type: &str,
+    id: &str,
+) -> Result<(), ServiceError> {
+    let object = format!("{record_type}/{id}");
+    require_role(
+        node,
+        caller,
+        WRITE_ROLES,
+        "record.delete",
+        Some(object.clone()),
+    )
+    .await?;
+    let record_type = RecordType::parse(record_type)
+        .map_err(|e| ServiceError::bad_field("type", e.to_string()))?;
+    let deleted = match node.store.delete_record(record_type, id).await {
+        Ok(deleted) => deleted,
+        Err(liaison_store::StoreError::Referenced { by }) => {
+            let names: Vec<String> = by.iter().map(|(t, i)| format!("{t}/{i}")).collect();
+            let detail = format!(
+                "{object} is referred to by {}; change or delete those first",
+                names.join(", ")
+            );
+            record_audit(
+                node,
+                caller,
+                AuditEvent::new("record.delete", "refused")
+                    .object(&object)
+                    .detail(detail.clone()),
+            )
+            .await?;
+            return Err(ServiceError::Conflict(detail));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if !deleted {
+        return Err(ServiceError::NotFound(format!("no {object} on this node")));
+    }
+    record_audit(
+        node,
+        caller,
+        AuditEvent::new("record.delete", "ok").object(&object),
+    )
+    .await?;
+    if let Some(index) = &node.screening {
+        index
+            .refresh(node.store.as_ref(), &[(record_type, id.to_owned())])
+            .await?;
+    }
+    Ok(())
 }

@@ -173,7 +173,23 @@ pub fn record(record_type: RecordType, id: &str, body: &str) -> StoredRecord {
         owner: "nl-police".to_owned(),
         handling_code: "H2".to_owned(),
         retain_until: None,
+        references: vec![],
         body: body.to_owned(),
+    }
+}
+
+/// A record pointing at `references`, given as (type, id).
+pub fn record_to(
+    record_type: RecordType,
+    id: &str,
+    references: &[(RecordType, &str)],
+) -> StoredRecord {
+    StoredRecord {
+        references: references
+            .iter()
+            .map(|&(to_type, to_id)| (to_type, to_id.to_owned()))
+            .collect(),
+        ..record(record_type, id, "{}")
     }
 }
 

@@ -9,6 +9,7 @@ mod bulk;
 mod harness;
 mod open;
 mod records;
+mod references;
 
 /// Generates `sqlite::<test>` and `postgres::<test>` for each `module::test`, a function
 /// `async fn(Arc<dyn Store>, &str)` taking the store and its url.
@@ -47,6 +48,11 @@ conformance! {
     records::counts_and_types_with_id,
     records::failed_batch_stores_nothing,
     records::reopen_keeps_data,
+    references::round_trip,
+    references::update_replaces_references,
+    references::referencing_lists_referrers_in_order,
+    references::delete_refused_while_referenced,
+    references::failed_batch_stores_no_references,
     accounts::users_create_get_list_update,
     accounts::users_lockout_counting,
     accounts::users_concurrent_failures_are_all_counted,

@@ -125,12 +125,13 @@ pub async fn spawn_node_with(settings: NodeSettings) -> TestNode {
     let url = format!("sqlite://{}", dir.path().join("node.sqlite").display());
     let store = liaison_store::open(&url).await.unwrap();
     let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
-    let node = Node {
+    let mut node = Node {
         id: NodeId::parse("node-a").unwrap(),
         country: CountryCode::parse("XAA").unwrap(),
         store,
         clock: clock.clone(),
         settings,
+        screening: None,
     };
     let sample = PathBuf::from(SAMPLE);
     let source = JsonLinesSource {
@@ -148,6 +149,11 @@ pub async fn spawn_node_with(settings: NodeSettings) -> TestNode {
     .await
     .unwrap();
     assert_eq!(report.rejected, 0);
+    // As `serve` does: the index is built from the store at start, then kept current.
+    let index = liaison_server::services::screening::ScreeningIndex::build(node.store.as_ref())
+        .await
+        .unwrap();
+    node.screening = Some(Arc::new(index));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let served = node.clone();

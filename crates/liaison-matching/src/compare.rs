@@ -1,0 +1,304 @@
+//! Token similarity (over every pair of Latin forms: equality after transliteration, common spellings,
+//! skeletons, consonants for abjads, phonetic codes, Jaro-Winkler and Damerau-Levenshtein) and the
+//! order-independent one-to-one alignment of two names' tokens.
+
+use rapidfuzz::distance::{jaro_winkler, osa};
+
+use crate::names::{Role, TokenKind};
+use crate::tokens::{FormInfo, TokenInfo, strip_attached_article};
+use crate::translit::Scheme;
+use crate::weights::*;
+
+/// Why two tokens were found alike; worded in explanations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Likeness {
+    Identical,
+    AccentsIgnored,
+    Transliteration(Scheme),
+    CommonSpelling,
+    SpellingVariant,
+    Consonants,
+    SoundsAlike,
+    BeiderMorse,
+    Typo(u8),
+    Similar,
+    Initial,
+    ParticleAttached,
+}
+
+impl Likeness {
+    pub fn describe(self) -> String {
+        match self {
+            Likeness::Identical => "same spelling".to_owned(),
+            Likeness::AccentsIgnored => "accents ignored".to_owned(),
+            Likeness::Transliteration(scheme) => format!("transliteration, {}", scheme.label()),
+            Likeness::CommonSpelling => "spelling variant of the same name".to_owned(),
+            Likeness::SpellingVariant => "spelling variant".to_owned(),
+            Likeness::Consonants => "same consonants, vowels unwritten in the original".to_owned(),
+            Likeness::SoundsAlike => "sounds alike".to_owned(),
+            Likeness::BeiderMorse => "sounds alike (Beider-Morse)".to_owned(),
+            Likeness::Typo(1) => "one letter differs".to_owned(),
+            Likeness::Typo(n) => format!("{n} letters differ"),
+            Likeness::Similar => "similar spelling".to_owned(),
+            Likeness::Initial => "initial".to_owned(),
+            Likeness::ParticleAttached => "same name with its particle attached".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TokenMatch {
+    pub similarity: f64,
+    pub likeness: Likeness,
+}
+
+fn is_translit(scheme: Scheme) -> bool {
+    !matches!(scheme, Scheme::AsWritten | Scheme::CommonSpelling)
+}
+
+fn sorted_intersect(a: &[u32], b: &[u32]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
+}
+
+/// Agreement of two forms on their precomputed keys alone: the same letters, skeleton or consonants.
+fn compare_keys(q: &FormInfo, r: &FormInfo, abjad: bool, same_surface: bool) -> Option<TokenMatch> {
+    if q.latin == r.latin {
+        let likeness = if same_surface {
+            Likeness::Identical
+        } else if q.scheme == Scheme::CommonSpelling || r.scheme == Scheme::CommonSpelling {
+            Likeness::CommonSpelling
+        } else if is_translit(r.scheme) {
+            Likeness::Transliteration(r.scheme)
+        } else if is_translit(q.scheme) {
+            Likeness::Transliteration(q.scheme)
+        } else {
+            Likeness::AccentsIgnored
+        };
+        let similarity = match likeness {
+            Likeness::Identical | Likeness::AccentsIgnored => 1.0,
+            Likeness::CommonSpelling => SIM_NAME_VARIANT,
+            _ => SIM_TRANSLITERATION,
+        };
+        return Some(TokenMatch {
+            similarity,
+            likeness,
+        });
+    }
+    if q.skeleton == r.skeleton && q.skeleton_len > 0 {
+        let similarity = if q.skeleton_len >= 4 {
+            SIM_SKELETON
+        } else {
+            SIM_SKELETON_SHORT
+        };
+        return Some(TokenMatch {
+            similarity,
+            likeness: Likeness::SpellingVariant,
+        });
+    }
+    if abjad && q.consonants_len >= 2 && q.consonants == r.consonants {
+        return Some(TokenMatch {
+            similarity: SIM_CONSONANTS_ABJAD,
+            likeness: Likeness::Consonants,
+        });
+    }
+    None
+}
+
+/// Agreement of two forms by spelling and sound: Jaro-Winkler, phonetic codes, a glued particle.
+fn compare_spelling(q: &FormInfo, r: &FormInfo) -> TokenMatch {
+    // Below 0.70 only key agreements (checked before) could lift a pair, so the cut-off lets
+    // Jaro-Winkler stop early.
+    let jw = jaro_winkler::similarity_with_args(
+        q.latin.bytes(),
+        r.latin.bytes(),
+        &jaro_winkler::Args::default().score_cutoff(0.70),
+    )
+    .unwrap_or(0.0);
+    let mut best = TokenMatch {
+        similarity: jw,
+        likeness: Likeness::Similar,
+    };
+    if jw >= 0.70 {
+        let metaphone_shared = q.metaphone[0] != 0
+            && (q.metaphone.contains(&r.metaphone[0]) || q.metaphone.contains(&r.metaphone[1]));
+        if metaphone_shared && SIM_PHONETIC > jw {
+            best = TokenMatch {
+                similarity: SIM_PHONETIC,
+                likeness: Likeness::SoundsAlike,
+            };
+        } else if !metaphone_shared
+            && jw < SIM_BEIDER_MORSE
+            && sorted_intersect(&q.beider_morse, &r.beider_morse)
+        {
+            best = TokenMatch {
+                similarity: SIM_BEIDER_MORSE,
+                likeness: Likeness::BeiderMorse,
+            };
+        }
+    }
+    if best.likeness == Likeness::Similar && jw >= TOKEN_MATCH_MIN_SIMILARITY {
+        let edits = osa::distance(q.latin.bytes(), r.latin.bytes());
+        if edits <= 2 {
+            best.likeness = Likeness::Typo(edits as u8);
+        }
+    }
+    // A particle glued to the name (ALRASHID / RASHID).
+    if best.similarity < SIM_SKELETON
+        && let Some(rest) =
+            strip_attached_article(&q.latin).or_else(|| strip_attached_article(&r.latin))
+        && (rest == &*r.latin || rest == &*q.latin)
+    {
+        best = TokenMatch {
+            similarity: SIM_SKELETON,
+            likeness: Likeness::ParticleAttached,
+        };
+    }
+    best
+}
+
+/// Similarity of two tokens: the best over their Latin forms; `None` when they are not alike.
+///
+/// Key agreements (equal letters after transliteration, skeleton, consonants) are checked over all pairs
+/// of forms first; only when none reaches the skeleton level are spellings compared, which is where the
+/// time goes.
+pub fn compare_tokens(q: &TokenInfo, r: &TokenInfo) -> Option<TokenMatch> {
+    if q.kind == TokenKind::Initial || r.kind == TokenKind::Initial {
+        let other = if q.kind == TokenKind::Initial { r } else { q };
+        let initial = if q.kind == TokenKind::Initial {
+            q.initial
+        } else {
+            r.initial
+        };
+        let agrees = initial != 0
+            && other
+                .forms
+                .iter()
+                .any(|f| f.latin.as_bytes().first() == Some(&initial));
+        return agrees.then_some(TokenMatch {
+            similarity: 1.0,
+            likeness: Likeness::Initial,
+        });
+    }
+    let abjad = q.script.is_abjad() || r.script.is_abjad();
+    let same_surface = q.surface == r.surface;
+    let mut best: Option<TokenMatch> = None;
+    for qf in q.forms.iter() {
+        for rf in r.forms.iter() {
+            if let Some(m) = compare_keys(qf, rf, abjad, same_surface)
+                && best.is_none_or(|b| m.similarity > b.similarity)
+            {
+                if m.similarity >= 1.0 {
+                    return Some(m);
+                }
+                best = Some(m);
+            }
+        }
+    }
+    if best.is_some_and(|b| b.similarity >= SIM_SKELETON) {
+        return best;
+    }
+    for qf in q.forms.iter() {
+        for rf in r.forms.iter() {
+            let m = compare_spelling(qf, rf);
+            if best.is_none_or(|b| m.similarity > b.similarity) {
+                best = Some(m);
+            }
+        }
+    }
+    let best = best?;
+    // Different scripts read alike through a scheme: say so even when the spelling also differs a bit.
+    let best = if best.likeness == Likeness::Similar && q.script != r.script {
+        TokenMatch {
+            likeness: Likeness::Transliteration(Scheme::Icao),
+            ..best
+        }
+    } else {
+        best
+    };
+    (best.similarity >= TOKEN_MATCH_MIN_SIMILARITY).then_some(best)
+}
+
+/// Share of a token's weight earned at a given similarity.
+pub fn credit(similarity: f64) -> f64 {
+    if similarity >= SIM_FULL_CREDIT {
+        return 1.0;
+    }
+    let span = SIM_FULL_CREDIT - TOKEN_MATCH_MIN_SIMILARITY;
+    let t = ((similarity - TOKEN_MATCH_MIN_SIMILARITY) / span).clamp(0.0, 1.0);
+    PARTIAL_CREDIT_AT_MIN + (1.0 - PARTIAL_CREDIT_AT_MIN) * t
+}
+
+/// Penalty for a query token with no counterpart.
+pub fn unmatched_query_penalty(role: Role, kind: TokenKind) -> f64 {
+    match kind {
+        TokenKind::Particle => 0.0,
+        TokenKind::Initial => UNMATCHED_QUERY_INITIAL,
+        TokenKind::Normal => match role {
+            Role::Given | Role::Family | Role::Unknown => UNMATCHED_QUERY_GIVEN_OR_FAMILY,
+            Role::Middle => UNMATCHED_QUERY_MIDDLE,
+            Role::Patronymic => UNMATCHED_QUERY_PATRONYMIC,
+        },
+    }
+}
+
+/// Penalty for a record token the query does not mention.
+pub fn unmatched_record_penalty(role: Role, kind: TokenKind) -> f64 {
+    match kind {
+        TokenKind::Particle => 0.0,
+        TokenKind::Initial => UNMATCHED_RECORD_MIDDLE,
+        TokenKind::Normal => match role {
+            Role::Given | Role::Family | Role::Unknown => UNMATCHED_RECORD_GIVEN_OR_FAMILY,
+            Role::Middle => UNMATCHED_RECORD_MIDDLE,
+            Role::Patronymic => UNMATCHED_RECORD_PATRONYMIC,
+        },
+    }
+}
+
+/// Most tokens per name that alignment considers (names are cut to fewer tokens on analysis anyway).
+pub const ALIGN_MAX: usize = 32;
+
+/// Pairs (query token index, record token index) chosen one-to-one, best similarity first, regardless of
+/// order; returns how many pairs were written to `out`. `sims[i * n + j]` holds the similarity of query
+/// token i and record token j, or a negative value when they are not alike. Ties go to the lower indices,
+/// so the result is deterministic. Greedy best-first is optimal whenever the best pairs do not compete,
+/// which is the case for names of a few tokens; it allocates nothing.
+pub fn align(sims: &[f64], m: usize, n: usize, out: &mut [(u8, u8); ALIGN_MAX]) -> usize {
+    let m = m.min(ALIGN_MAX);
+    let n = n.min(ALIGN_MAX);
+    let mut used_q: u64 = 0;
+    let mut used_r: u64 = 0;
+    let mut count = 0;
+    while count < m.min(n) {
+        let mut best: Option<(f64, usize, usize)> = None;
+        for i in 0..m {
+            if used_q & (1 << i) != 0 {
+                continue;
+            }
+            for j in 0..n {
+                if used_r & (1 << j) != 0 {
+                    continue;
+                }
+                let s = sims[i * n + j];
+                if s >= 0.0 && best.is_none_or(|(b, _, _)| s > b) {
+                    best = Some((s, i, j));
+                }
+            }
+        }
+        let Some((_, i, j)) = best else {
+            break;
+        };
+        used_q |= 1 << i;
+        used_r |= 1 << j;
+        out[count] = (i as u8, j as u8);
+        count += 1;
+    }
+    count
+}

@@ -1,0 +1,653 @@
+//! Scoring one query against one stored record: name alignment weighted by token frequency, date of birth,
+//! sex, nationality and documents summed as log-odds, squashed to [0, 1], and explained in words.
+
+use liaison_core::{PartialDate, RecordType};
+use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
+
+use crate::compare::{
+    ALIGN_MAX, Likeness, TokenMatch, align, compare_tokens, credit, unmatched_query_penalty,
+    unmatched_record_penalty,
+};
+use crate::evidence::{
+    DocumentAgreement, best_date, compare_documents, compare_nationality, compare_sex,
+    normalize_document,
+};
+use crate::model::{Band, Contribution, Hit, Query};
+use crate::names::{AnalyzedName, Role, TokenKind, analyze_text};
+use crate::text::ScriptClass;
+use crate::tokens::{TokenId, TokenInfo, TokenTable};
+use crate::weights::*;
+
+/// How frequent name tokens are: learned from the index, or neutral when scoring a lone pair.
+#[derive(Debug, Clone, Copy)]
+pub enum Frequencies<'a> {
+    Neutral,
+    Index {
+        counts: &'a FxHashMap<u64, u32>,
+        population: usize,
+    },
+}
+
+impl Frequencies<'_> {
+    /// Weight of one agreeing token, from its frequency among indexed persons (pulled towards the neutral
+    /// frequency by a pseudo-count, so a small index does not make every name look rare).
+    pub fn token_weight(&self, frequency_key: u64) -> f64 {
+        let relative = match self {
+            Frequencies::Neutral => NEUTRAL_TOKEN_FREQUENCY,
+            Frequencies::Index { counts, population } => {
+                let count = f64::from(counts.get(&frequency_key).copied().unwrap_or(0));
+                (count + FREQUENCY_PRIOR_COUNT * NEUTRAL_TOKEN_FREQUENCY)
+                    / (*population as f64 + FREQUENCY_PRIOR_COUNT)
+            }
+        };
+        let decades = (NEUTRAL_TOKEN_FREQUENCY / relative).log10();
+        (TOKEN_WEIGHT_BASE + TOKEN_WEIGHT_PER_DECADE * decades)
+            .clamp(TOKEN_WEIGHT_MIN, TOKEN_WEIGHT_MAX)
+    }
+
+    fn is_learned(&self) -> bool {
+        matches!(self, Frequencies::Index { .. })
+    }
+}
+
+/// A name token as stored for a record: the interned token and its role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredToken {
+    pub id: TokenId,
+    pub role: Role,
+    /// Copied from the token's analysis so that scoring needs no table lookup for it.
+    pub kind: TokenKind,
+    /// Which of the record's names the token belongs to (names are stored one after the other).
+    pub name: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDocument {
+    pub number: Box<str>,
+    pub record_id: Option<Box<str>>,
+}
+
+/// A record as the index keeps it: compact, with interned name tokens.
+#[derive(Debug, Clone)]
+pub struct StoredPerson {
+    pub record_type: RecordType,
+    pub id: Box<str>,
+    /// The tokens of all the record's names, name after name, in one allocation: scoring a candidate
+    /// touches the record and this array only.
+    pub tokens: Box<[StoredToken]>,
+    pub birth_dates: SmallVec<[PartialDate; 2]>,
+    pub sex: Option<liaison_core::Sex>,
+    pub nationalities: Box<[liaison_core::CountryCode]>,
+    pub documents: Box<[StoredDocument]>,
+}
+
+impl StoredPerson {
+    /// The record's names, each as its run of tokens.
+    pub fn names(&self) -> impl Iterator<Item = &[StoredToken]> {
+        self.tokens.chunk_by(|a, b| a.name == b.name)
+    }
+}
+
+/// A query token: its analysis (shared with the index when the token is known there) and role.
+#[derive(Debug, Clone)]
+pub struct QueryToken {
+    pub info: TokenInfo,
+    pub known_id: Option<TokenId>,
+    pub role: Role,
+    /// Position among all query tokens (for the per-query similarity cache).
+    pub slot: usize,
+}
+
+/// A query analysed once, then compared with many candidates.
+#[derive(Debug, Clone, Default)]
+pub struct PreparedQuery {
+    pub names: Vec<Vec<QueryToken>>,
+    pub token_count: usize,
+    pub documents: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+impl PreparedQuery {
+    pub fn new(query: &Query, table: &TokenTable) -> PreparedQuery {
+        let mut warnings = Vec::new();
+        if query.names.len() > MAX_QUERY_NAMES {
+            warnings.push(format!(
+                "query has more than {MAX_QUERY_NAMES} names: only the first are used"
+            ));
+        }
+        let mut names = Vec::new();
+        let mut slot = 0;
+        for text in query.names.iter().take(MAX_QUERY_NAMES) {
+            let analyzed: AnalyzedName = analyze_text(text, &mut warnings);
+            if analyzed.tokens.is_empty() {
+                if !text.trim().is_empty() {
+                    warnings.push(format!("name {text:?} has no letters to match on"));
+                }
+                continue;
+            }
+            let mut tokens = Vec::with_capacity(analyzed.tokens.len());
+            for token in &analyzed.tokens {
+                let known_id = table.lookup(&token.surface);
+                let info = match known_id.and_then(|id| table.get(id)) {
+                    Some(info) => info.clone(),
+                    None => TokenInfo::analyze(token),
+                };
+                if info.forms.is_empty() {
+                    warnings.push(format!(
+                        "{} has no Latin reading (script {}): compared as written",
+                        token.surface,
+                        info.script.name()
+                    ));
+                }
+                tokens.push(QueryToken {
+                    info,
+                    known_id,
+                    role: token.role,
+                    slot,
+                });
+                slot += 1;
+            }
+            names.push(tokens);
+        }
+        let mut documents = Vec::new();
+        for number in query.documents.iter().take(MAX_QUERY_DOCUMENTS) {
+            let normalized = normalize_document(number);
+            if normalized.len() < DOCUMENT_MIN_LEN {
+                warnings.push(format!(
+                    "document number {number:?} is too short to search on"
+                ));
+                continue;
+            }
+            documents.push(number.clone());
+        }
+        PreparedQuery {
+            names,
+            token_count: slot,
+            documents,
+            warnings,
+        }
+    }
+}
+
+/// Per-query cache: each distinct record token is compared with the query tokens once.
+#[derive(Debug)]
+pub struct ScoringCache {
+    index: FxHashMap<TokenId, u32>,
+    matches: Vec<Option<TokenMatch>>,
+    weights: Vec<f64>,
+}
+
+impl Default for ScoringCache {
+    fn default() -> Self {
+        // Sized for a typical query (a few hundred candidates of a few names each), so that the map is
+        // not rehashed while scoring.
+        ScoringCache {
+            index: FxHashMap::with_capacity_and_hasher(4096, Default::default()),
+            matches: Vec::with_capacity(8192),
+            weights: Vec::with_capacity(4096),
+        }
+    }
+}
+
+impl ScoringCache {
+    pub fn clear(&mut self) {
+        self.index.clear();
+        self.matches.clear();
+        self.weights.clear();
+    }
+}
+
+/// One record's evaluation, enough to rank it; explanation is built only for the hits shown.
+#[derive(Debug, Clone, Copy)]
+pub struct Evaluation {
+    pub log_odds: f64,
+}
+
+pub fn logistic(log_odds: f64) -> f64 {
+    1.0 / (1.0 + (-log_odds).exp())
+}
+
+pub fn band_of(score: f64) -> Option<Band> {
+    if score >= STRONG_THRESHOLD {
+        Some(Band::Strong)
+    } else if score >= POSSIBLE_THRESHOLD {
+        Some(Band::Possible)
+    } else {
+        None
+    }
+}
+
+/// Everything the scorer needs besides the query and the record.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoringContext<'a> {
+    pub table: &'a TokenTable,
+    pub frequencies: Frequencies<'a>,
+}
+
+/// Display of a token: Latin in capitals as travel documents print them, other cased scripts in title case.
+fn display(info: &TokenInfo) -> String {
+    if matches!(
+        info.script,
+        ScriptClass::Cyrillic | ScriptClass::Greek | ScriptClass::Armenian
+    ) {
+        let mut chars = info.surface.chars();
+        let mut out: String = chars.next().map(String::from).unwrap_or_default();
+        out.extend(chars.flat_map(char::to_lowercase));
+        out
+    } else {
+        info.surface.to_string()
+    }
+}
+
+struct NameOutcome {
+    log_odds: f64,
+    pairs: Vec<(usize, usize, TokenMatch, f64)>,
+    unmatched_query: Vec<(usize, f64)>,
+    unmatched_record: Vec<(usize, f64)>,
+}
+
+fn record_token_entry(
+    ctx: &ScoringContext<'_>,
+    query: &PreparedQuery,
+    cache: &mut ScoringCache,
+    id: TokenId,
+) -> usize {
+    if let Some(&at) = cache.index.get(&id) {
+        return at as usize;
+    }
+    let at = cache.weights.len();
+    let q_count = query.token_count;
+    let info = ctx.table.get(id);
+    let weight = info.map_or(TOKEN_WEIGHT_BASE, |i| {
+        ctx.frequencies.token_weight(i.frequency_key)
+    });
+    cache.weights.push(weight);
+    for name in &query.names {
+        for qt in name {
+            let m = match info {
+                Some(_) if qt.known_id == Some(id) => Some(TokenMatch {
+                    similarity: 1.0,
+                    likeness: Likeness::Identical,
+                }),
+                Some(info) => compare_tokens(&qt.info, info),
+                None => None,
+            };
+            cache.matches.push(m);
+        }
+    }
+    debug_assert_eq!(cache.matches.len(), (at + 1) * q_count);
+    cache.index.insert(id, at as u32);
+    at
+}
+
+fn compare_names(
+    ctx: &ScoringContext<'_>,
+    query: &PreparedQuery,
+    cache: &mut ScoringCache,
+    q_name: &[QueryToken],
+    r_name: &[StoredToken],
+    scratch: &mut Vec<f64>,
+    keep_detail: bool,
+) -> NameOutcome {
+    let m = q_name.len();
+    let n = r_name.len();
+    scratch.clear();
+    scratch.resize(m * n, -1.0);
+    let mut entries = [0usize; ALIGN_MAX];
+    for (j, rt) in r_name.iter().enumerate().take(ALIGN_MAX) {
+        entries[j] = record_token_entry(ctx, query, cache, rt.id);
+    }
+    let q_count = query.token_count;
+    for (i, qt) in q_name.iter().enumerate() {
+        for j in 0..n.min(ALIGN_MAX) {
+            if let Some(tm) = cache.matches[entries[j] * q_count + qt.slot] {
+                scratch[i * n + j] = tm.similarity;
+            }
+        }
+    }
+    let mut aligned = [(0u8, 0u8); ALIGN_MAX];
+    let aligned_count = align(scratch, m, n, &mut aligned);
+
+    let mut log_odds = 0.0;
+    let mut penalties = 0.0;
+    let mut substantive = false;
+    let mut q_used: u64 = 0;
+    let mut r_used: u64 = 0;
+    let mut pairs = Vec::new();
+    for &(i, j) in &aligned[..aligned_count] {
+        let (i, j) = (usize::from(i), usize::from(j));
+        let qt = &q_name[i];
+        let Some(tm) = cache.matches[entries[j] * q_count + qt.slot] else {
+            continue;
+        };
+        let r_kind = ctx
+            .table
+            .get(r_name[j].id)
+            .map_or(TokenKind::Normal, |t| t.kind);
+        let weight = if tm.likeness == Likeness::Initial {
+            INITIAL_WEIGHT
+        } else if qt.info.kind == TokenKind::Particle || r_kind == TokenKind::Particle {
+            cache.weights[entries[j]] * PARTICLE_WEIGHT_FACTOR
+        } else {
+            substantive = true;
+            cache.weights[entries[j]]
+        };
+        let gained = weight * credit(tm.similarity);
+        log_odds += gained;
+        q_used |= 1 << i;
+        r_used |= 1 << j;
+        if keep_detail {
+            pairs.push((i, j, tm, gained));
+        }
+    }
+    let mut unmatched_query = Vec::new();
+    let mut unmatched_record = Vec::new();
+    for (i, qt) in q_name.iter().enumerate().take(64) {
+        if q_used & (1 << i) == 0 {
+            let p = unmatched_query_penalty(qt.role, qt.info.kind);
+            penalties += p;
+            if keep_detail && p != 0.0 {
+                unmatched_query.push((i, p));
+            }
+        }
+    }
+    for (j, rt) in r_name.iter().enumerate().take(64) {
+        if r_used & (1 << j) == 0 {
+            let p = unmatched_record_penalty(rt.role, rt.kind);
+            penalties += p;
+            if keep_detail && p != 0.0 {
+                unmatched_record.push((j, p));
+            }
+        }
+    }
+    let scale = if penalties < UNMATCHED_TOTAL_MIN {
+        UNMATCHED_TOTAL_MIN / penalties
+    } else {
+        1.0
+    };
+    if !substantive {
+        return NameOutcome {
+            log_odds: NO_NAME_AGREEMENT,
+            pairs,
+            unmatched_query,
+            unmatched_record,
+        };
+    }
+    for (_, p) in unmatched_query
+        .iter_mut()
+        .chain(unmatched_record.iter_mut())
+    {
+        *p *= scale;
+    }
+    NameOutcome {
+        log_odds: log_odds + penalties * scale,
+        pairs,
+        unmatched_query,
+        unmatched_record,
+    }
+}
+
+/// Scores one record; with `explain`, also says why.
+pub fn evaluate(
+    ctx: &ScoringContext<'_>,
+    query: &PreparedQuery,
+    raw: &Query,
+    person: &StoredPerson,
+    cache: &mut ScoringCache,
+    scratch: &mut Vec<f64>,
+    mut explanation: Option<&mut Vec<Contribution>>,
+) -> Evaluation {
+    let mut log_odds = BIAS;
+
+    // Documents first: an exact document agreement changes how name disagreement is read.
+    let mut document: Option<(DocumentAgreement, &str, &StoredDocument)> = None;
+    for q in &query.documents {
+        for d in person.documents.iter() {
+            if let Some(agreement) = compare_documents(q, &d.number) {
+                let better = match document {
+                    None => true,
+                    Some((DocumentAgreement::AfterOcrCorrection, _, _)) => {
+                        agreement == DocumentAgreement::Exact
+                    }
+                    Some(_) => false,
+                };
+                if better {
+                    document = Some((agreement, q.as_str(), d));
+                }
+            }
+        }
+    }
+
+    // Names: the best pair of a query name and a record name.
+    if !query.names.is_empty() && !person.tokens.is_empty() {
+        let mut best: Option<(f64, usize, &[StoredToken])> = None;
+        for (qi, q_name) in query.names.iter().enumerate() {
+            for r_name in person.names() {
+                let outcome = compare_names(ctx, query, cache, q_name, r_name, scratch, false);
+                if best.is_none_or(|(b, _, _)| outcome.log_odds > b) {
+                    best = Some((outcome.log_odds, qi, r_name));
+                }
+            }
+        }
+        if let Some((mut name_log_odds, qi, r_name)) = best {
+            let floor_applied = document.is_some_and(|(a, _, _)| a == DocumentAgreement::Exact)
+                && name_log_odds < DOCUMENT_NAME_FLOOR;
+            if floor_applied {
+                name_log_odds = DOCUMENT_NAME_FLOOR;
+            }
+            log_odds += name_log_odds;
+            if let Some(out) = explanation.as_deref_mut() {
+                let outcome = compare_names(
+                    ctx,
+                    query,
+                    cache,
+                    &query.names[qi],
+                    r_name,
+                    scratch,
+                    true,
+                );
+                explain_names(ctx, &query.names[qi], r_name, &outcome, out);
+                if floor_applied {
+                    out.push(Contribution {
+                        feature: "name",
+                        text: "names differ, but the document number agrees: the document may be used by another person".to_owned(),
+                        weight: DOCUMENT_NAME_FLOOR - outcome.log_odds,
+                    });
+                }
+            }
+        }
+    }
+
+    if let Some(date) = raw.birth_date
+        && let Some((agreement, record_date)) = best_date(date, &person.birth_dates)
+    {
+        let weight = agreement.weight();
+        log_odds += weight;
+        if let Some(out) = explanation.as_deref_mut() {
+            out.push(Contribution {
+                feature: "birth_date",
+                text: agreement.describe(date, record_date),
+                weight,
+            });
+        }
+    }
+
+    if let Some(agrees) = compare_sex(raw.sex, person.sex) {
+        let weight = if agrees { SEX_AGREES } else { SEX_DIFFERS };
+        log_odds += weight;
+        if let Some(out) = explanation.as_deref_mut() {
+            let q = raw.sex.map_or("", |s| s.as_str());
+            let r = person.sex.map_or("", |s| s.as_str());
+            out.push(Contribution {
+                feature: "sex",
+                text: if agrees {
+                    format!("sex agrees ({r})")
+                } else {
+                    format!("sex differs ({q} / {r})")
+                },
+                weight,
+            });
+        }
+    }
+
+    if let Some(agrees) = compare_nationality(raw.nationality.as_ref(), &person.nationalities) {
+        let weight = if agrees {
+            NATIONALITY_AGREES
+        } else {
+            NATIONALITY_DIFFERS
+        };
+        log_odds += weight;
+        if let Some(out) = explanation.as_deref_mut() {
+            let q = raw.nationality.as_ref().map_or("", |c| c.as_str());
+            let r: Vec<&str> = person.nationalities.iter().map(|c| c.as_str()).collect();
+            out.push(Contribution {
+                feature: "nationality",
+                text: if agrees {
+                    format!("nationality agrees ({q})")
+                } else {
+                    format!("nationality differs ({q} / {})", r.join(", "))
+                },
+                weight,
+            });
+        }
+    }
+
+    if let Some((agreement, q, d)) = document {
+        let weight = match agreement {
+            DocumentAgreement::Exact => DOCUMENT_EXACT,
+            DocumentAgreement::AfterOcrCorrection => DOCUMENT_OCR,
+        };
+        log_odds += weight;
+        if let Some(out) = explanation {
+            let which = d
+                .record_id
+                .as_deref()
+                .map(|id| format!(" (document record {id})"))
+                .unwrap_or_default();
+            out.push(Contribution {
+                feature: "document",
+                text: match agreement {
+                    DocumentAgreement::Exact => {
+                        format!("document number {} agrees{which}", d.number)
+                    }
+                    DocumentAgreement::AfterOcrCorrection => format!(
+                        "document number {q} agrees with {} once OCR confusions (0/O, 1/I/L, 5/S, 8/B, 2/Z) are allowed for{which}",
+                        d.number
+                    ),
+                },
+                weight,
+            });
+        }
+    }
+
+    Evaluation { log_odds }
+}
+
+fn explain_names(
+    ctx: &ScoringContext<'_>,
+    q_name: &[QueryToken],
+    r_name: &[StoredToken],
+    outcome: &NameOutcome,
+    out: &mut Vec<Contribution>,
+) {
+    if outcome.log_odds <= NO_NAME_AGREEMENT {
+        out.push(Contribution {
+            feature: "name",
+            text: "no part of the name agrees".to_owned(),
+            weight: NO_NAME_AGREEMENT,
+        });
+        return;
+    }
+    for &(i, j, tm, gained) in &outcome.pairs {
+        let Some(r_info) = ctx.table.get(r_name[j].id) else {
+            continue;
+        };
+        let q = &q_name[i];
+        let role = if r_name[j].role == Role::Unknown {
+            q.role
+        } else {
+            r_name[j].role
+        };
+        let record_text = display(r_info);
+        let query_text = display(&q.info);
+        let relation = if tm.likeness == Likeness::Identical {
+            format!("{record_text} = {query_text}")
+        } else {
+            format!("{record_text} ≈ {query_text} ({})", tm.likeness.describe())
+        };
+        let mut text = format!("{} {relation}", role.label());
+        if ctx.frequencies.is_learned()
+            && r_info.kind == TokenKind::Normal
+            && tm.likeness != Likeness::Initial
+        {
+            let weight = ctx.frequencies.token_weight(r_info.frequency_key);
+            if weight <= TOKEN_WEIGHT_BASE - 0.5 {
+                text.push_str("; a common name, weak evidence");
+            } else if weight >= TOKEN_WEIGHT_BASE + 0.5 {
+                text.push_str("; a rare name, strong evidence");
+            }
+        }
+        out.push(Contribution {
+            feature: role.feature(),
+            text,
+            weight: gained,
+        });
+    }
+    for &(i, p) in &outcome.unmatched_query {
+        let q = &q_name[i];
+        out.push(Contribution {
+            feature: "name_missing",
+            text: format!(
+                "{} {} of the query not in the record",
+                q.role.label(),
+                display(&q.info)
+            ),
+            weight: p,
+        });
+    }
+    for &(j, p) in &outcome.unmatched_record {
+        let Some(info) = ctx.table.get(r_name[j].id) else {
+            continue;
+        };
+        out.push(Contribution {
+            feature: "name_missing",
+            text: format!(
+                "{} {} of the record not in the query",
+                r_name[j].role.label(),
+                display(info)
+            ),
+            weight: p,
+        });
+    }
+}
+
+/// Builds the hit for a record from its evaluation, with the explanation.
+#[allow(clippy::too_many_arguments)]
+pub fn make_hit(
+    ctx: &ScoringContext<'_>,
+    query: &PreparedQuery,
+    raw: &Query,
+    person: &StoredPerson,
+    cache: &mut ScoringCache,
+    scratch: &mut Vec<f64>,
+) -> Hit {
+    let mut explanation = Vec::new();
+    let evaluation = evaluate(
+        ctx,
+        query,
+        raw,
+        person,
+        cache,
+        scratch,
+        Some(&mut explanation),
+    );
+    let score = logistic(evaluation.log_odds);
+    Hit {
+        record_type: person.record_type,
+        id: person.id.to_string(),
+        score,
+        band: band_of(score).unwrap_or(Band::Possible),
+        explanation,
+    }
+}

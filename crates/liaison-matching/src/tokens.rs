@@ -1,0 +1,166 @@
+//! Interned name tokens with everything matching needs precomputed once per distinct token: its Latin
+//! forms, their skeletons, consonant skeletons, phonetic codes, and the key that counts its frequency.
+
+use std::collections::HashMap;
+
+use crate::keys::{beider_morse_codes, consonants, double_metaphone, hash_bytes, skeleton};
+use crate::names::{NameToken, TokenKind};
+use crate::text::ScriptClass;
+use crate::translit::{Scheme, latin_forms};
+
+/// Beider-Morse alternatives kept per Latin form.
+const BEIDER_MORSE_LIMIT: usize = 8;
+
+/// One Latin form of a token with its keys.
+#[derive(Debug, Clone)]
+pub struct FormInfo {
+    pub latin: Box<str>,
+    pub scheme: Scheme,
+    /// Hash of the skeleton (see [`crate::keys::skeleton`]); also its blocking key.
+    pub skeleton: u64,
+    pub skeleton_len: u8,
+    /// Hash of the consonant skeleton; also its blocking key.
+    pub consonants: u64,
+    pub consonants_len: u8,
+    /// Double Metaphone primary and alternate, hashed (0 when empty).
+    pub metaphone: [u32; 2],
+    /// Beider-Morse alternatives, hashed and sorted.
+    pub beider_morse: Box<[u32]>,
+}
+
+/// A distinct token (by cleaned surface) and its analysis.
+#[derive(Debug, Clone)]
+pub struct TokenInfo {
+    pub surface: Box<str>,
+    pub script: ScriptClass,
+    pub kind: TokenKind,
+    pub forms: Box<[FormInfo]>,
+    /// Counts the token's frequency: the skeleton of its common spelling or first form, so MOHAMMED,
+    /// MUHAMMAD and محمد are counted together.
+    pub frequency_key: u64,
+    /// First letter of the first Latin form (for initials).
+    pub initial: u8,
+}
+
+impl TokenInfo {
+    pub fn analyze(token: &NameToken) -> TokenInfo {
+        let forms: Vec<FormInfo> = latin_forms(&token.surface, token.script, token.mixed_script)
+            .into_iter()
+            .enumerate()
+            .map(|(index, form)| {
+                let (primary, alternate) = double_metaphone(&form.text);
+                let code = |s: &str| {
+                    if s.is_empty() {
+                        0
+                    } else {
+                        hash_bytes(b'd', s.as_bytes()) as u32 | 1
+                    }
+                };
+                // Beider-Morse is the costliest key (microseconds per form): the first, most standard
+                // form carries it; the other forms are covered by skeletons and Double Metaphone.
+                let beider_morse = if index == 0 {
+                    beider_morse_codes(&form.text, BEIDER_MORSE_LIMIT)
+                } else {
+                    Vec::new()
+                };
+                let skeleton = skeleton(&form.text);
+                let consonants = consonants(&form.text);
+                FormInfo {
+                    skeleton: hash_bytes(b's', skeleton.as_bytes()),
+                    skeleton_len: skeleton.len().min(255) as u8,
+                    consonants: hash_bytes(b'c', consonants.as_bytes()),
+                    consonants_len: consonants.len().min(255) as u8,
+                    metaphone: [code(&primary), code(&alternate)],
+                    beider_morse: beider_morse.into_boxed_slice(),
+                    latin: form.text.into_boxed_str(),
+                    scheme: form.scheme,
+                }
+            })
+            .collect();
+        let frequency_source = forms
+            .iter()
+            .find(|f| f.scheme == Scheme::CommonSpelling)
+            .or_else(|| forms.first());
+        let frequency_key = frequency_source
+            .map(|f| f.skeleton)
+            .unwrap_or_else(|| hash_bytes(b'f', token.surface.as_bytes()));
+        let initial = forms
+            .first()
+            .and_then(|f| f.latin.bytes().next())
+            .unwrap_or(0);
+        TokenInfo {
+            surface: token.surface.clone().into_boxed_str(),
+            script: token.script,
+            kind: token.kind,
+            forms: forms.into_boxed_slice(),
+            frequency_key,
+            initial,
+        }
+    }
+
+    /// Blocking keys of this token: skeletons, consonant skeletons and Double Metaphone codes of every
+    /// form, plus the skeleton without an attached Arabic article (ALRASHID is also found as RASHID).
+    pub fn blocking_keys(&self, out: &mut Vec<u64>) {
+        if self.kind != TokenKind::Normal {
+            return;
+        }
+        for form in self.forms.iter() {
+            if form.skeleton_len == 0 {
+                continue;
+            }
+            out.push(form.skeleton);
+            if form.consonants_len >= 2 {
+                out.push(form.consonants);
+            }
+            for code in form.metaphone {
+                if code != 0 {
+                    out.push(u64::from(code) | (1 << 40));
+                }
+            }
+            if let Some(rest) = strip_attached_article(&form.latin) {
+                out.push(hash_bytes(b's', skeleton(rest).as_bytes()));
+            }
+        }
+    }
+}
+
+/// ALRASHID → RASHID, ELSAYED → SAYED (long enough to be a name on its own).
+pub fn strip_attached_article(latin: &str) -> Option<&str> {
+    ["AL", "EL", "UL"]
+        .iter()
+        .find_map(|p| latin.strip_prefix(p))
+        .filter(|rest| rest.len() >= 4)
+}
+
+pub type TokenId = u32;
+
+/// The interner: one [`TokenInfo`] per distinct cleaned surface.
+#[derive(Debug, Default, Clone)]
+pub struct TokenTable {
+    ids: HashMap<Box<str>, TokenId>,
+    infos: Vec<TokenInfo>,
+}
+
+impl TokenTable {
+    pub fn intern(&mut self, token: &NameToken) -> TokenId {
+        if let Some(&id) = self.ids.get(token.surface.as_str()) {
+            return id;
+        }
+        let id = self.infos.len() as TokenId;
+        self.infos.push(TokenInfo::analyze(token));
+        self.ids.insert(token.surface.clone().into_boxed_str(), id);
+        id
+    }
+
+    pub fn lookup(&self, surface: &str) -> Option<TokenId> {
+        self.ids.get(surface).copied()
+    }
+
+    pub fn get(&self, id: TokenId) -> Option<&TokenInfo> {
+        self.infos.get(id as usize)
+    }
+
+    pub fn len(&self) -> usize {
+        self.infos.len()
+    }
+}

@@ -1,0 +1,127 @@
+//! Every weight and threshold of the scorer, in one place, so that calibration on the evaluation corpus
+//! changes numbers here and nowhere else.
+//!
+//! The score is a log-odds sum: [`BIAS`] plus one signed weight per piece of evidence, squashed by a
+//! logistic into [0, 1]. A weight of +1 multiplies the odds that query and record are the same person by
+//! e (≈ 2.7). The initial values were set by reasoning about how often each kind of agreement happens by
+//! chance between two different people, then checked on the evaluation corpus.
+
+/// Score at or above which a hit is `strong`: the officer should act on it.
+pub const STRONG_THRESHOLD: f64 = 0.85;
+/// Score at or above which a hit is `possible`: the officer should look closer. Below it, no hit.
+pub const POSSIBLE_THRESHOLD: f64 = 0.5;
+
+/// Log-odds before any evidence: two records are, a priori, not the same person.
+pub const BIAS: f64 = -1.6;
+
+// ---- names -------------------------------------------------------------------------------------------
+
+/// Weight of one fully agreeing name token of typical frequency (see [`NEUTRAL_TOKEN_FREQUENCY`]).
+pub const TOKEN_WEIGHT_BASE: f64 = 2.1;
+/// Extra weight per decade of rarity beyond the neutral frequency (negative for common tokens).
+pub const TOKEN_WEIGHT_PER_DECADE: f64 = 0.75;
+/// Bounds of one token's weight: a very common name still counts a little, a unique one not unboundedly.
+pub const TOKEN_WEIGHT_MIN: f64 = 0.6;
+pub const TOKEN_WEIGHT_MAX: f64 = 3.4;
+/// Frequency assumed for a token when nothing is known (score_pair without an index): about one person in
+/// a thousand shares a given name token.
+pub const NEUTRAL_TOKEN_FREQUENCY: f64 = 1.0e-3;
+/// Pseudo-count that pulls observed frequencies towards the neutral one, so that a small index (a few
+/// hundred records) does not call every name rare.
+pub const FREQUENCY_PRIOR_COUNT: f64 = 2000.0;
+/// Weight factor of tokens that are particles (al, bin, van, de...): they agree by habit, not by identity.
+pub const PARTICLE_WEIGHT_FACTOR: f64 = 0.15;
+/// Weight of an initial agreeing with a full token (V ~ VLADIMIR).
+pub const INITIAL_WEIGHT: f64 = 0.5;
+
+/// Token similarity below which two tokens are not taken as the same name at all.
+pub const TOKEN_MATCH_MIN_SIMILARITY: f64 = 0.78;
+/// Similarity floors by kind of agreement (a transliteration variant is as good as equal).
+pub const SIM_TRANSLITERATION: f64 = 0.99;
+pub const SIM_NAME_VARIANT: f64 = 0.95;
+pub const SIM_SKELETON: f64 = 0.93;
+pub const SIM_SKELETON_SHORT: f64 = 0.86;
+pub const SIM_CONSONANTS_ABJAD: f64 = 0.92;
+pub const SIM_PHONETIC: f64 = 0.88;
+pub const SIM_BEIDER_MORSE: f64 = 0.86;
+/// Similarity at and above which a token agreement counts in full.
+pub const SIM_FULL_CREDIT: f64 = 0.985;
+/// Share of a token's weight earned at [`TOKEN_MATCH_MIN_SIMILARITY`]; linear up to full credit.
+pub const PARTIAL_CREDIT_AT_MIN: f64 = 0.25;
+
+/// Penalties (log-odds, negative) for a query token that found no counterpart in the record, by role.
+pub const UNMATCHED_QUERY_GIVEN_OR_FAMILY: f64 = -1.6;
+pub const UNMATCHED_QUERY_MIDDLE: f64 = -0.6;
+pub const UNMATCHED_QUERY_PATRONYMIC: f64 = -0.35;
+pub const UNMATCHED_QUERY_INITIAL: f64 = -0.4;
+/// Penalties for a record token the query does not mention: milder, a query often omits parts.
+pub const UNMATCHED_RECORD_GIVEN_OR_FAMILY: f64 = -0.7;
+pub const UNMATCHED_RECORD_MIDDLE: f64 = -0.25;
+pub const UNMATCHED_RECORD_PATRONYMIC: f64 = -0.15;
+/// Cap on all unmatched-token penalties of one name comparison (alias lists with many tokens).
+pub const UNMATCHED_TOTAL_MIN: f64 = -4.0;
+/// Log-odds when no name token agrees at all (names given on both sides).
+pub const NO_NAME_AGREEMENT: f64 = -6.0;
+
+// ---- date of birth -----------------------------------------------------------------------------------
+
+pub const DOB_EXACT: f64 = 2.6;
+/// Year and month agree, one side has no day.
+pub const DOB_YEAR_MONTH: f64 = 1.4;
+/// Only the year is known on one side and it agrees.
+pub const DOB_YEAR_ONLY: f64 = 0.8;
+pub const DOB_DAY_MONTH_SWAPPED: f64 = 1.5;
+/// One digit differs (a typing error).
+pub const DOB_ONE_DIGIT: f64 = 0.9;
+/// Same day and month, year one apart.
+pub const DOB_YEAR_OFF_BY_ONE: f64 = 0.5;
+/// Year agrees but month or day clearly differ.
+pub const DOB_SAME_YEAR_ONLY: f64 = -1.8;
+/// Years two apart (estimated ages) with nothing else agreeing.
+pub const DOB_NEAR_YEAR: f64 = -2.2;
+/// Clear disagreement: a strong sign of a different person with the same name.
+pub const DOB_CONFLICT: f64 = -5.0;
+
+// ---- sex, nationality ---------------------------------------------------------------------------------
+
+pub const SEX_AGREES: f64 = 0.15;
+pub const SEX_DIFFERS: f64 = -2.2;
+pub const NATIONALITY_AGREES: f64 = 0.35;
+/// Nationalities are recorded differently (dual nationals, old documents): a mild sign only.
+pub const NATIONALITY_DIFFERS: f64 = -0.5;
+
+// ---- documents ----------------------------------------------------------------------------------------
+
+/// The same document number: very strong alone.
+pub const DOCUMENT_EXACT: f64 = 8.0;
+/// The same number once OCR confusions (0/O, 1/I/L, 5/S, 8/B, 2/Z) are folded.
+pub const DOCUMENT_OCR: f64 = 6.0;
+/// The issuing country also agrees (or is unknown on one side): no change; it differs: this much less.
+pub const DOCUMENT_COUNTRY_DIFFERS: f64 = -1.5;
+/// With an exact document agreement, name disagreement counts at most this much: a stolen document is
+/// presented under another name.
+pub const DOCUMENT_NAME_FLOOR: f64 = -1.0;
+/// Shortest normalised number taken as a document number at all (shorter strings are too ambiguous).
+pub const DOCUMENT_MIN_LEN: usize = 5;
+
+// ---- the index ----------------------------------------------------------------------------------------
+
+/// A blocking key shared by more records than this is too unspecific to generate candidates on its own.
+pub const MAX_POSTING_FOR_UNION: usize = 4_000;
+/// The most candidates scored for one query (a single very common token, such as "MOHAMMED", alone).
+pub const MAX_CANDIDATES: usize = 60_000;
+
+// ---- input limits -------------------------------------------------------------------------------------
+
+/// Characters of one name considered; the rest is ignored with a warning.
+pub const MAX_NAME_CHARS: usize = 256;
+/// Tokens of one name considered.
+pub const MAX_NAME_TOKENS: usize = 10;
+/// Names of one query considered.
+pub const MAX_QUERY_NAMES: usize = 8;
+/// Names of one indexed record considered.
+pub const MAX_RECORD_NAMES: usize = 16;
+/// Document numbers of one query considered.
+pub const MAX_QUERY_DOCUMENTS: usize = 8;
+/// Characters of one token considered (longer "tokens" are not names).
+pub const MAX_TOKEN_CHARS: usize = 40;

@@ -1,0 +1,5 @@
+//! Screening scenarios through the public API: the cross-script example, common names, MRZ names,
+//! documents, index updates, and inputs that must never break the engine.
+
+mod robustness;
+mod scenarios;

@@ -1,0 +1,451 @@
+//! Screening: the in-memory matching index built from the store and kept current as records change, and the
+//! audited screening of one or many queries.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+use liaison_core::{CountryCode, PartialDate, Purpose, Record, RecordType, Sex};
+use liaison_matching::{DocumentKey, IndexedPerson, MatchIndex, NameInput, Query, ScreenOptions};
+use liaison_proto::api::{
+    ExplanationItem, HitAlert, HitRecord, ScreenHit, ScreenQuery, ScreenResponse,
+};
+use liaison_store::Store;
+
+use super::records::{AccessReason, READ_ROLES, check_purpose};
+use super::{AuditEvent, Caller, ServiceError, record_audit, require_role};
+use crate::Node;
+
+/// Records read per page while building the index.
+const BUILD_PAGE: u32 = 10_000;
+/// Most hits one query may ask for.
+pub const MAX_LIMIT: u32 = 100;
+/// Most queries in one batch.
+pub const MAX_BATCH: usize = 1_000;
+
+/// The matching index of this node's persons (with their documents) and of documents without a known holder.
+#[derive(Debug, Default)]
+pub struct ScreeningIndex {
+    state: RwLock<IndexState>,
+}
+
+#[derive(Debug, Default)]
+struct IndexState {
+    index: MatchIndex,
+    /// Which person holds each indexed document, to re-index the right person when a document changes.
+    holder_of: HashMap<String, String>,
+}
+
+fn poisoned() -> ServiceError {
+    ServiceError::Internal("the screening index lock is poisoned".into())
+}
+
+fn decode(body: &str) -> Option<Record> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    liaison_proto::decode_value(&value).ok().map(|d| d.record)
+}
+
+fn document_key(document: &liaison_core::Document) -> DocumentKey {
+    DocumentKey {
+        number: document.number.clone(),
+        issuing_country: Some(document.issuing_country.clone()),
+        record_id: Some(document.meta.id.as_str().to_owned()),
+    }
+}
+
+fn indexed_person(person: &liaison_core::Person, documents: Vec<DocumentKey>) -> IndexedPerson {
+    IndexedPerson {
+        record_type: RecordType::Person,
+        id: person.meta.id.as_str().to_owned(),
+        names: person
+            .names
+            .iter()
+            .map(|n| NameInput {
+                full: n.full.clone(),
+                given: n.given.clone(),
+                family: n.family.clone(),
+                patronymic: n.patronymic.clone(),
+                middle: n.middle.clone(),
+            })
+            .collect(),
+        birth_dates: person.birth_dates.clone(),
+        sex: person.sex,
+        nationalities: person.nationalities.clone(),
+        documents,
+    }
+}
+
+fn unheld_document(document: &liaison_core::Document) -> IndexedPerson {
+    IndexedPerson {
+        record_type: RecordType::Document,
+        id: document.meta.id.as_str().to_owned(),
+        names: Vec::new(),
+        birth_dates: Vec::new(),
+        sex: None,
+        nationalities: Vec::new(),
+        documents: vec![document_key(document)],
+    }
+}
+
+impl ScreeningIndex {
+    /// Builds the index from every person and document in the store, in two streaming passes: documents
+    /// first (grouped by holder), then persons with their documents attached.
+    pub async fn build(store: &dyn Store) -> Result<ScreeningIndex, ServiceError> {
+        let mut documents_of: HashMap<String, Vec<DocumentKey>> = HashMap::new();
+        let mut state = IndexState::default();
+        let mut after = 0;
+        loop {
+            let page = store.records_page(after, BUILD_PAGE).await?;
+            let Some((last, _)) = page.last() else { break };
+            after = *last;
+            for (_, stored) in page
+                .iter()
+                .filter(|(_, r)| r.record_type == RecordType::Document)
+            {
+                let Some(Record::Document(document)) = decode(&stored.body) else {
+                    continue;
+                };
+                match &document.holder {
+                    Some(holder) if holder.record_type == RecordType::Person => {
+                        state.holder_of.insert(
+                            document.meta.id.as_str().to_owned(),
+                            holder.id.as_str().to_owned(),
+                        );
+                        documents_of
+                            .entry(holder.id.as_str().to_owned())
+                            .or_default()
+                            .push(document_key(&document));
+                    }
+                    _ => state.index.upsert(unheld_document(&document)),
+                }
+            }
+        }
+        let mut after = 0;
+        loop {
+            let page = store.records_page(after, BUILD_PAGE).await?;
+            let Some((last, _)) = page.last() else { break };
+            after = *last;
+            for (_, stored) in page
+                .iter()
+                .filter(|(_, r)| r.record_type == RecordType::Person)
+            {
+                let Some(Record::Person(person)) = decode(&stored.body) else {
+                    continue;
+                };
+                let documents = documents_of
+                    .remove(person.meta.id.as_str())
+                    .unwrap_or_default();
+                state.index.upsert(indexed_person(&person, documents));
+            }
+        }
+        Ok(ScreeningIndex {
+            state: RwLock::new(state),
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.state.read().map(|s| s.index.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Brings the index up to date with the current state of these records in the store (after they were
+    /// stored, changed or deleted).
+    pub async fn refresh(
+        &self,
+        store: &dyn Store,
+        changed: &[(RecordType, String)],
+    ) -> Result<(), ServiceError> {
+        for (record_type, id) in changed {
+            match record_type {
+                RecordType::Person => self.refresh_person(store, id).await?,
+                RecordType::Document => self.refresh_document(store, id).await?,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    async fn refresh_person(&self, store: &dyn Store, id: &str) -> Result<(), ServiceError> {
+        let Some(stored) = store.get_record(RecordType::Person, id).await? else {
+            self.state
+                .write()
+                .map_err(|_| poisoned())?
+                .index
+                .remove(RecordType::Person, id);
+            return Ok(());
+        };
+        let Some(Record::Person(person)) = decode(&stored.body) else {
+            return Ok(());
+        };
+        let mut documents = Vec::new();
+        for (referrer_type, referrer_id) in store.referencing(RecordType::Person, id).await? {
+            if referrer_type != RecordType::Document {
+                continue;
+            }
+            if let Some(doc) = store.get_record(RecordType::Document, &referrer_id).await?
+                && let Some(Record::Document(document)) = decode(&doc.body)
+            {
+                documents.push(document_key(&document));
+            }
+        }
+        self.state
+            .write()
+            .map_err(|_| poisoned())?
+            .index
+            .upsert(indexed_person(&person, documents));
+        Ok(())
+    }
+
+    async fn refresh_document(&self, store: &dyn Store, id: &str) -> Result<(), ServiceError> {
+        let old_holder = self
+            .state
+            .read()
+            .map_err(|_| poisoned())?
+            .holder_of
+            .get(id)
+            .cloned();
+        let document = match store.get_record(RecordType::Document, id).await? {
+            Some(stored) => match decode(&stored.body) {
+                Some(Record::Document(document)) => Some(document),
+                _ => None,
+            },
+            None => None,
+        };
+        let new_holder = document
+            .as_ref()
+            .and_then(|d| d.holder.as_ref())
+            .filter(|h| h.record_type == RecordType::Person)
+            .map(|h| h.id.as_str().to_owned());
+        {
+            let mut state = self.state.write().map_err(|_| poisoned())?;
+            state.index.remove(RecordType::Document, id);
+            match (&document, &new_holder) {
+                (Some(_), Some(holder)) => {
+                    state.holder_of.insert(id.to_owned(), holder.clone());
+                }
+                (Some(document), None) => {
+                    state.holder_of.remove(id);
+                    state.index.upsert(unheld_document(document));
+                }
+                (None, _) => {
+                    state.holder_of.remove(id);
+                }
+            }
+        }
+        if let Some(holder) = &new_holder {
+            self.refresh_person(store, holder).await?;
+        }
+        if let Some(old) = old_holder.filter(|old| Some(old) != new_holder.as_ref()) {
+            self.refresh_person(store, &old).await?;
+        }
+        Ok(())
+    }
+
+    fn screen(
+        &self,
+        queries: &[Query],
+        limit: usize,
+    ) -> Result<Vec<liaison_matching::ScreenResult>, ServiceError> {
+        let state = self.state.read().map_err(|_| poisoned())?;
+        let options = ScreenOptions {
+            limit,
+            ..ScreenOptions::default()
+        };
+        Ok(state.index.screen_batch(queries, &options))
+    }
+}
+
+/// Turns the API's query into the engine's, naming the field of any invalid value.
+pub fn parse_query(query: &ScreenQuery, pointer: &str) -> Result<Query, ServiceError> {
+    let field = |name: &str| {
+        if pointer.is_empty() {
+            format!("query.{name}")
+        } else {
+            format!("{pointer}.{name}")
+        }
+    };
+    let names: Vec<String> = query
+        .names
+        .iter()
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let documents: Vec<String> = query
+        .documents
+        .iter()
+        .map(|d| d.trim().to_owned())
+        .filter(|d| !d.is_empty())
+        .collect();
+    if names.is_empty() && documents.is_empty() {
+        return Err(ServiceError::bad_field(
+            &field("names"),
+            "give at least one name or document number",
+        ));
+    }
+    let birth_date = match query
+        .birth_date
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        Some(text) => Some(
+            PartialDate::parse(text)
+                .map_err(|e| ServiceError::bad_field(&field("birth_date"), e.to_string()))?,
+        ),
+        None => None,
+    };
+    let nationality = match query
+        .nationality
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        Some(text) => Some(
+            CountryCode::parse(text)
+                .map_err(|e| ServiceError::bad_field(&field("nationality"), e.to_string()))?,
+        ),
+        None => None,
+    };
+    let sex = match query
+        .sex
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        Some(text) => Some(
+            Sex::parse(text).map_err(|e| ServiceError::bad_field(&field("sex"), e.to_string()))?,
+        ),
+        None => None,
+    };
+    Ok(Query {
+        names,
+        birth_date,
+        nationality,
+        sex,
+        documents,
+    })
+}
+
+fn describe_query(query: &Query) -> String {
+    let mut parts = Vec::new();
+    if !query.names.is_empty() {
+        parts.push(format!("names: {}", query.names.join(" | ")));
+    }
+    if let Some(d) = &query.birth_date {
+        parts.push(format!("birth date: {d}"));
+    }
+    if let Some(n) = &query.nationality {
+        parts.push(format!("nationality: {n}"));
+    }
+    if let Some(s) = &query.sex {
+        parts.push(format!("sex: {s}"));
+    }
+    if !query.documents.is_empty() {
+        parts.push(format!("documents: {}", query.documents.join(" | ")));
+    }
+    parts.join("; ")
+}
+
+/// Screens queries against this node under one stated purpose. Every query, with its hits, is audited: the
+/// log shows who looked for whom, and why.
+pub async fn screen(
+    node: &Node,
+    caller: &Caller,
+    queries: &[Query],
+    reason: &AccessReason,
+    limit: u32,
+) -> Result<Vec<ScreenResponse>, ServiceError> {
+    require_role(node, caller, READ_ROLES, "screen", None).await?;
+    let purpose: Purpose = check_purpose(node, caller, "screen", "screening", reason).await?;
+    if queries.len() > MAX_BATCH {
+        return Err(ServiceError::bad_field(
+            "queries",
+            format!("at most {MAX_BATCH} queries in one batch"),
+        ));
+    }
+    let limit = limit.clamp(1, MAX_LIMIT) as usize;
+    let Some(index) = &node.screening else {
+        return Err(ServiceError::Internal(
+            "this node was started without a screening index".into(),
+        ));
+    };
+    let results = index.screen(queries, limit)?;
+    let mut responses = Vec::with_capacity(results.len());
+    for (query, result) in queries.iter().zip(results) {
+        let mut hits = Vec::with_capacity(result.hits.len());
+        for hit in &result.hits {
+            hits.push(ScreenHit {
+                record: HitRecord {
+                    record_type: hit.record_type.as_str().into(),
+                    id: Some(hit.id.clone()),
+                    owner: node.id.to_string(),
+                },
+                score: (hit.score * 1000.0).round() / 1000.0,
+                band: hit.band.as_str().into(),
+                explanation: hit
+                    .explanation
+                    .iter()
+                    .map(|c| ExplanationItem {
+                        feature: c.feature.into(),
+                        text: c.text.clone(),
+                        weight: (c.weight * 100.0).round() / 100.0,
+                    })
+                    .collect(),
+                alerts: alerts_on(node, hit.record_type, &hit.id).await?,
+                hit_ref: None,
+            });
+        }
+        let mut event = AuditEvent::new("screen", "ok").detail(format!(
+            "{}; {} hits",
+            describe_query(query),
+            hits.len()
+        ));
+        event.objects = hits
+            .iter()
+            .map(|h| {
+                format!(
+                    "{}/{}",
+                    h.record.record_type,
+                    h.record.id.as_deref().unwrap_or("")
+                )
+            })
+            .collect();
+        event.purpose = Some(purpose.as_str().to_owned());
+        event.case_ref = reason.case_ref.clone();
+        record_audit(node, caller, event).await?;
+        responses.push(ScreenResponse {
+            hits,
+            partners: Vec::new(),
+            warnings: result.warnings,
+        });
+    }
+    Ok(responses)
+}
+
+/// The alerts whose subject is the hit record, so the officer sees at once what a hit means.
+async fn alerts_on(
+    node: &Node,
+    record_type: RecordType,
+    id: &str,
+) -> Result<Vec<HitAlert>, ServiceError> {
+    let mut alerts = Vec::new();
+    for (referrer_type, referrer_id) in node.store.referencing(record_type, id).await? {
+        if referrer_type != RecordType::Alert {
+            continue;
+        }
+        if let Some(stored) = node
+            .store
+            .get_record(RecordType::Alert, &referrer_id)
+            .await?
+            && let Some(Record::Alert(alert)) = decode(&stored.body)
+        {
+            alerts.push(HitAlert {
+                id: referrer_id,
+                category: alert.category.as_str().into(),
+            });
+        }
+    }
+    Ok(alerts)
+}

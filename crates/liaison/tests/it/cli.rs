@@ -561,3 +561,26 @@ fn a_node_on_postgres_imports_exports_and_verifies() {
     assert!(cli.ok(&["audit", "verify"]).contains("audit log intact"));
     admin(format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"));
 }
+
+#[test]
+fn an_id_defined_twice_in_one_file_is_an_error_on_the_second_line() {
+    let cli = Cli::new();
+    cli.init();
+    let file = cli.file(
+        "twice.jsonl",
+        b"{\"type\":\"person\",\"id\":\"p1\",\"names\":[{\"full\":\"First\"}]}\n{\"type\":\"vehicle\",\"id\":\"p1\",\"plate\":\"AB 123\"}\n{\"type\":\"person\",\"id\":\"p1\",\"names\":[{\"full\":\"Second\"}]}\n",
+    );
+    let out = cli.run(&["import", &file]);
+    assert!(
+        stderr(&out)
+            .contains("error: line 3, field `id`: `person/p1` is already defined on line 1"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("imported 2 records"),
+        "a vehicle may share a person's id: {}",
+        stdout(&out)
+    );
+    assert!(cli.exported().iter().any(|l| l.contains("\"First\"")));
+}

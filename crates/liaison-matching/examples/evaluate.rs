@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! cargo run --release -p liaison-matching --example evaluate -- [--seed N] [--watchlist N] [--queries N]
-//!     [--failures N] [--json] [--febrl DIR]
+//!     [--failures N] [--limit N] [--json] [--febrl DIR]
 //! ```
 //!
 //! `--febrl DIR` reads `febrl4a.csv` and `febrl4b.csv` as written by `examples/febrl.py`.

@@ -150,9 +150,10 @@ fn split_east_asian(tokens: Vec<NameToken>) -> Vec<NameToken> {
             && (2..=4).contains(&count)
             && token.role == Role::Unknown;
         if splittable {
-            let mut chars = token.surface.chars();
-            let family: String = chars.next().map(String::from).unwrap_or_default();
-            let given: String = chars.collect();
+            // Four characters are mostly two and two (Japanese names, Chinese double surnames).
+            let family_len = if count == 4 { 2 } else { 1 };
+            let family: String = token.surface.chars().take(family_len).collect();
+            let given: String = token.surface.chars().skip(family_len).collect();
             out.push(NameToken {
                 surface: family,
                 role: Role::Family,

@@ -242,6 +242,8 @@ fn display(info: &TokenInfo) -> String {
 
 struct NameOutcome {
     log_odds: f64,
+    /// Before the cap of [`NAME_LOG_ODDS_MAX`].
+    uncapped: f64,
     pairs: Vec<(usize, usize, TokenMatch, f64)>,
     unmatched_query: Vec<(usize, f64)>,
     unmatched_record: Vec<(usize, f64)>,
@@ -369,6 +371,7 @@ fn compare_names(
     if !substantive {
         return NameOutcome {
             log_odds: NO_NAME_AGREEMENT,
+            uncapped: NO_NAME_AGREEMENT,
             pairs,
             unmatched_query,
             unmatched_record,
@@ -380,8 +383,10 @@ fn compare_names(
     {
         *p *= scale;
     }
+    let uncapped = log_odds + penalties * scale;
     NameOutcome {
-        log_odds: log_odds + penalties * scale,
+        log_odds: uncapped.min(NAME_LOG_ODDS_MAX),
+        uncapped,
         pairs,
         unmatched_query,
         unmatched_record,
@@ -604,6 +609,15 @@ fn explain_names(
                 display(&q.info)
             ),
             weight: p,
+        });
+    }
+    if outcome.uncapped > outcome.log_odds {
+        out.push(Contribution {
+            feature: "name",
+            text: format!(
+                "names agree in many parts; counted at most {NAME_LOG_ODDS_MAX:.1} in all"
+            ),
+            weight: outcome.log_odds - outcome.uncapped,
         });
     }
     for &(j, p) in &outcome.unmatched_record {

@@ -111,10 +111,22 @@ pub fn tokenize(text: &str, warnings: &mut Vec<String>) -> Vec<RawToken> {
     let mut current = Word::default();
     let mut hyphen_pending = false;
     let mut dropped_symbols = false;
-    for c in considered.chars() {
+    let chars: Vec<char> = considered.chars().collect();
+    for (at, &c) in chars.iter().enumerate() {
         if is_dropped_mark(c) {
             continue;
         }
+        // A digit between Latin letters is an OCR error in a name read from a document: CA5TRO.
+        let c = match ocr_letter(c) {
+            Some(letter)
+                if at > 0
+                && chars[at - 1].is_ascii_alphabetic()
+                && chars.get(at + 1).is_some_and(|n| n.is_ascii_alphabetic() || ocr_letter(*n).is_some()) =>
+            {
+                letter
+            }
+            _ => c,
+        };
         if c.is_alphabetic() || is_kept_mark(c) {
             if c.is_lowercase() {
                 current.lower = true;
@@ -209,6 +221,19 @@ fn classify(word: String, hyphen_before: bool) -> Option<RawToken> {
     })
 }
 
+/// The letter an OCR engine most often misreads as this digit.
+fn ocr_letter(c: char) -> Option<char> {
+    Some(match c {
+        '0' => 'O',
+        '1' => 'I',
+        '2' => 'Z',
+        '5' => 'S',
+        '6' => 'G',
+        '8' => 'B',
+        _ => return None,
+    })
+}
+
 /// Vowel points and cantillation marks that many records omit; tatweel (a stretching stroke).
 fn is_dropped_mark(c: char) -> bool {
     matches!(c,
@@ -277,6 +302,8 @@ mod tests {
         assert_eq!(texts("al-Rashid, O'Brien"), ["AL", "RASHID", "OBRIEN"]);
         assert_eq!(texts("Straße"), ["STRASSE"]);
         assert_eq!(texts("ＪＯＨＮ"), ["JOHN"]);
+        assert_eq!(texts("CA5TRO<<ELENA"), ["CASTRO", "ELENA"]);
+        assert_eq!(texts("R2D2 5MITH"), ["RZD", "MITH"]);
     }
 
     #[test]

@@ -60,6 +60,9 @@ pub const UNMATCHED_RECORD_MIDDLE: f64 = -0.25;
 pub const UNMATCHED_RECORD_PATRONYMIC: f64 = -0.15;
 /// Cap on all unmatched-token penalties of one name comparison (alias lists with many tokens).
 pub const UNMATCHED_TOTAL_MIN: f64 = -4.0;
+/// Most that names can add: beyond it, more agreeing tokens (long Arabic names of five parts) should not
+/// outweigh a clear date-of-birth conflict.
+pub const NAME_LOG_ODDS_MAX: f64 = 7.0;
 /// Log-odds when no name token agrees at all (names given on both sides).
 pub const NO_NAME_AGREEMENT: f64 = -6.0;
 
@@ -80,7 +83,7 @@ pub const DOB_SAME_YEAR_ONLY: f64 = -1.8;
 /// Years two apart (estimated ages) with nothing else agreeing.
 pub const DOB_NEAR_YEAR: f64 = -2.2;
 /// Clear disagreement: a strong sign of a different person with the same name.
-pub const DOB_CONFLICT: f64 = -5.0;
+pub const DOB_CONFLICT: f64 = -6.0;
 
 // ---- sex, nationality ---------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ use crate::model::{Band, Hit, IndexedPerson, Query, ScreenResult};
 use crate::names::{TokenKind, analyze_input};
 use crate::score::{
     Frequencies, PreparedQuery, ScoringCache, ScoringContext, StoredDocument, StoredPerson,
-    StoredToken, evaluate, logistic, make_hit,
+    StoredToken, evaluate, logistic, logit, make_hit,
 };
 use crate::tokens::TokenTable;
 use crate::weights::*;
@@ -84,9 +84,11 @@ pub(crate) fn store_person(tokens: &mut TokenTable, person: IndexedPerson) -> St
                 name: index,
             })
             .collect();
-        let duplicate = names
-            .iter()
-            .any(|n| n.iter().map(|t| (t.id, t.role)).eq(stored.iter().map(|t| (t.id, t.role))));
+        let duplicate = names.iter().any(|n| {
+            n.iter()
+                .map(|t| (t.id, t.role))
+                .eq(stored.iter().map(|t| (t.id, t.role)))
+        });
         if !duplicate {
             names.push(stored);
         }
@@ -96,10 +98,8 @@ pub(crate) fn store_person(tokens: &mut TokenTable, person: IndexedPerson) -> St
         .into_iter()
         .enumerate()
         .flat_map(|(i, name)| {
-            name.into_iter().map(move |t| StoredToken {
-                name: i as u8,
-                ..t
-            })
+            name.into_iter()
+                .map(move |t| StoredToken { name: i as u8, ..t })
         })
         .collect();
     StoredPerson {
@@ -355,7 +355,16 @@ impl MatchIndex {
             let Some(Some(person)) = self.persons.get(slot as usize) else {
                 continue;
             };
-            let evaluation = evaluate(&ctx, &prepared, query, person, cache, scratch, None);
+            let evaluation = evaluate(
+                &ctx,
+                &prepared,
+                query,
+                person,
+                cache,
+                scratch,
+                Some(logit(threshold)),
+                None,
+            );
             let score = logistic(evaluation.log_odds);
             if score >= threshold {
                 scored.push((score, person));
@@ -410,6 +419,7 @@ impl MatchIndex {
                     person,
                     &mut cache,
                     &mut scratch,
+                    Some(logit(POSSIBLE_THRESHOLD)),
                     None,
                 );
                 scored += 1;

@@ -204,6 +204,12 @@ pub struct Evaluation {
     pub log_odds: f64,
 }
 
+/// The log-odds at which a score reaches `score` (the inverse of [`logistic`]).
+pub fn logit(score: f64) -> f64 {
+    let p = score.clamp(1e-12, 1.0 - 1e-12);
+    (p / (1.0 - p)).ln()
+}
+
 pub fn logistic(log_odds: f64) -> f64 {
     1.0 / (1.0 + (-log_odds).exp())
 }
@@ -394,6 +400,7 @@ fn compare_names(
 }
 
 /// Scores one record; with `explain`, also says why.
+#[allow(clippy::too_many_arguments)] // the scorer's state is threaded explicitly: no hidden caches
 pub fn evaluate(
     ctx: &ScoringContext<'_>,
     query: &PreparedQuery,
@@ -401,8 +408,38 @@ pub fn evaluate(
     person: &StoredPerson,
     cache: &mut ScoringCache,
     scratch: &mut Vec<f64>,
+    prune_below: Option<f64>,
     mut explanation: Option<&mut Vec<Contribution>>,
 ) -> Evaluation {
+    // A record whose other evidence (a clear date-of-birth conflict, above all) keeps it below the
+    // threshold even with the most that names can add is not compared name by name: most candidates of
+    // a query with a date of birth are other people born on other days.
+    if let Some(threshold) = prune_below
+        && explanation.is_none()
+        && query.documents.is_empty()
+        && !query.names.is_empty()
+        && !person.tokens.is_empty()
+    {
+        let mut bound = BIAS + NAME_LOG_ODDS_MAX;
+        if let Some(date) = raw.birth_date
+            && let Some((agreement, _)) = best_date(date, &person.birth_dates)
+        {
+            bound += agreement.weight();
+        }
+        if let Some(agrees) = compare_sex(raw.sex, person.sex) {
+            bound += if agrees { SEX_AGREES } else { SEX_DIFFERS };
+        }
+        if let Some(agrees) = compare_nationality(raw.nationality.as_ref(), &person.nationalities) {
+            bound += if agrees {
+                NATIONALITY_AGREES
+            } else {
+                NATIONALITY_DIFFERS
+            };
+        }
+        if bound < threshold {
+            return Evaluation { log_odds: bound };
+        }
+    }
     let mut log_odds = BIAS;
 
     // Documents first: an exact document agreement changes how name disagreement is read.
@@ -443,15 +480,8 @@ pub fn evaluate(
             }
             log_odds += name_log_odds;
             if let Some(out) = explanation.as_deref_mut() {
-                let outcome = compare_names(
-                    ctx,
-                    query,
-                    cache,
-                    &query.names[qi],
-                    r_name,
-                    scratch,
-                    true,
-                );
+                let outcome =
+                    compare_names(ctx, query, cache, &query.names[qi], r_name, scratch, true);
                 explain_names(ctx, &query.names[qi], r_name, &outcome, out);
                 if floor_applied {
                     out.push(Contribution {
@@ -654,6 +684,7 @@ pub fn make_hit(
         person,
         cache,
         scratch,
+        None,
         Some(&mut explanation),
     );
     let score = logistic(evaluation.log_odds);

@@ -120,8 +120,10 @@ pub fn tokenize(text: &str, warnings: &mut Vec<String>) -> Vec<RawToken> {
         let c = match ocr_letter(c) {
             Some(letter)
                 if at > 0
-                && chars[at - 1].is_ascii_alphabetic()
-                && chars.get(at + 1).is_some_and(|n| n.is_ascii_alphabetic() || ocr_letter(*n).is_some()) =>
+                    && chars[at - 1].is_ascii_alphabetic()
+                    && chars
+                        .get(at + 1)
+                        .is_some_and(|n| n.is_ascii_alphabetic() || ocr_letter(*n).is_some()) =>
             {
                 letter
             }

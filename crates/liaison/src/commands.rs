@@ -546,8 +546,19 @@ pub async fn screen(data_dir: &Path, args: ScreenArgs) -> anyhow::Result<ExitCod
         sex: args.sex,
         documents: args.documents,
     };
-    let query = screening::parse_query(&query, "")
-        .map_err(|e| anyhow::anyhow!("{}", e.to_string().replace("`names`", "`--name`")))?;
+    let query = screening::parse_query(&query, "").map_err(|e| {
+        // Name the command's flags rather than the API's fields.
+        let mut message = e.to_string();
+        for (field, flag) in [
+            ("`query.names`", "`--name`"),
+            ("`query.birth_date`", "`--dob`"),
+            ("`query.nationality`", "`--nationality`"),
+            ("`query.sex`", "`--sex`"),
+        ] {
+            message = message.replace(field, flag);
+        }
+        anyhow::anyhow!(message)
+    })?;
     let reason = records::AccessReason {
         purpose: args.purpose,
         case_ref: args.case_ref,

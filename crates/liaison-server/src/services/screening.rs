@@ -284,41 +284,17 @@ pub fn parse_query(query: &ScreenQuery, pointer: &str) -> Result<Query, ServiceE
             "give at least one name or document number",
         ));
     }
-    let birth_date = match query
-        .birth_date
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
-        Some(text) => Some(
-            PartialDate::parse(text)
-                .map_err(|e| ServiceError::bad_field(&field("birth_date"), e.to_string()))?,
-        ),
-        None => None,
-    };
-    let nationality = match query
-        .nationality
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
-        Some(text) => Some(
-            CountryCode::parse(text)
-                .map_err(|e| ServiceError::bad_field(&field("nationality"), e.to_string()))?,
-        ),
-        None => None,
-    };
-    let sex = match query
-        .sex
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
-        Some(text) => Some(
-            Sex::parse(text).map_err(|e| ServiceError::bad_field(&field("sex"), e.to_string()))?,
-        ),
-        None => None,
-    };
+    let birth_date = optional(
+        query.birth_date.as_deref(),
+        &field("birth_date"),
+        PartialDate::parse,
+    )?;
+    let nationality = optional(
+        query.nationality.as_deref(),
+        &field("nationality"),
+        CountryCode::parse,
+    )?;
+    let sex = optional(query.sex.as_deref(), &field("sex"), Sex::parse)?;
     Ok(Query {
         names,
         birth_date,
@@ -326,6 +302,20 @@ pub fn parse_query(query: &ScreenQuery, pointer: &str) -> Result<Query, ServiceE
         sex,
         documents,
     })
+}
+
+/// An optional query field: blank means absent; a present value must parse.
+fn optional<T, E: std::fmt::Display>(
+    value: Option<&str>,
+    pointer: &str,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<Option<T>, ServiceError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(text) => parse(text)
+            .map(Some)
+            .map_err(|e| ServiceError::bad_field(pointer, e.to_string())),
+        None => Ok(None),
+    }
 }
 
 fn describe_query(query: &Query) -> String {

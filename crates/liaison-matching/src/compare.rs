@@ -5,6 +5,7 @@
 use rapidfuzz::distance::{jaro_winkler, osa};
 
 use crate::names::{Role, TokenKind};
+use crate::text::ScriptClass;
 use crate::tokens::{FormInfo, TokenInfo, strip_attached_article};
 use crate::translit::Scheme;
 use crate::weights::*;
@@ -24,6 +25,7 @@ pub enum Likeness {
     Similar,
     Initial,
     ParticleAttached,
+    ForeignTranscription,
 }
 
 impl Likeness {
@@ -42,6 +44,9 @@ impl Likeness {
             Likeness::Similar => "similar spelling".to_owned(),
             Likeness::Initial => "initial".to_owned(),
             Likeness::ParticleAttached => "same name with its particle attached".to_owned(),
+            Likeness::ForeignTranscription => {
+                "same consonants as the name's phonetic transcription (a weak sign)".to_owned()
+            }
         }
     }
 }
@@ -212,6 +217,23 @@ pub fn compare_tokens(q: &TokenInfo, r: &TokenInfo) -> Option<TokenMatch> {
                 best = Some(m);
             }
         }
+    }
+    // A foreign name written phonetically in Han, Kana or Hangul against its Latin spelling.
+    let transcribed = (q.script.transcribes_foreign_names() && r.script == ScriptClass::Latin)
+        || (r.script.transcribes_foreign_names() && q.script == ScriptClass::Latin);
+    if transcribed
+        && best.is_none_or(|b| b.similarity < SIM_TRANSCRIPTION)
+        && q.forms.iter().any(|qf| {
+            qf.transcription != 0
+                && r.forms
+                    .iter()
+                    .any(|rf| rf.transcription == qf.transcription)
+        })
+    {
+        return Some(TokenMatch {
+            similarity: SIM_TRANSCRIPTION,
+            likeness: Likeness::ForeignTranscription,
+        });
     }
     let best = best?;
     // Different scripts read alike through a scheme: say so even when the spelling also differs a bit.

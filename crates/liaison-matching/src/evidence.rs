@@ -14,6 +14,7 @@ pub enum DateAgreement {
     DayMonthSwapped,
     OneDigit,
     YearOffByOne,
+    PartialOneDigit,
     SameYearOnly,
     NearYear,
     Conflict,
@@ -28,6 +29,7 @@ impl DateAgreement {
             DateAgreement::DayMonthSwapped => DOB_DAY_MONTH_SWAPPED,
             DateAgreement::OneDigit => DOB_ONE_DIGIT,
             DateAgreement::YearOffByOne => DOB_YEAR_OFF_BY_ONE,
+            DateAgreement::PartialOneDigit => DOB_PARTIAL_ONE_DIGIT,
             DateAgreement::SameYearOnly => DOB_SAME_YEAR_ONLY,
             DateAgreement::NearYear => DOB_NEAR_YEAR,
             DateAgreement::Conflict => DOB_CONFLICT,
@@ -50,6 +52,9 @@ impl DateAgreement {
             DateAgreement::YearOffByOne => {
                 format!("birth year one apart, day and month agree ({query} / {record})")
             }
+            DateAgreement::PartialOneDigit => format!(
+                "birth years differ by one digit, a possible typing error; the date is partial ({query} / {record})"
+            ),
             DateAgreement::SameYearOnly => {
                 format!("same birth year but different day or month ({query} / {record})")
             }
@@ -123,6 +128,19 @@ pub fn compare_dates(query: PartialDate, record: PartialDate) -> DateAgreement {
             _ => DateAgreement::YearOnly,
         };
     }
+    let months_compatible = match (qm, rm) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    };
+    let year_digits_differing = (0..4)
+        .filter(|&i| {
+            let p = 10u16.pow(i);
+            (qy / p) % 10 != (ry / p) % 10
+        })
+        .count();
+    if year_digits_differing == 1 && months_compatible {
+        return DateAgreement::PartialOneDigit;
+    }
     if year_gap == 1 {
         return DateAgreement::NearYear;
     }
@@ -138,6 +156,38 @@ pub fn best_date(
         .iter()
         .map(|&r| (compare_dates(query, r), r))
         .max_by(|a, b| a.0.weight().total_cmp(&b.0.weight()))
+}
+
+impl DateAgreement {
+    /// How well the dates alone tell two people apart: 1 for an exact date (or a clear conflict, which
+    /// speaks for itself), less for partial dates and typing errors, 0 for a date that decides nothing.
+    pub fn strength(self) -> f64 {
+        match self {
+            DateAgreement::Exact
+            | DateAgreement::SameYearOnly
+            | DateAgreement::NearYear
+            | DateAgreement::Conflict => 1.0,
+            DateAgreement::DayMonthSwapped => 0.7,
+            DateAgreement::YearMonth => 0.6,
+            DateAgreement::OneDigit | DateAgreement::YearOffByOne => 0.5,
+            DateAgreement::YearOnly => 0.3,
+            DateAgreement::PartialOneDigit => 0.0,
+        }
+    }
+
+    /// Whether the dates support the match (a typing error or a partial date that agrees), rather than
+    /// conflict or leave it open.
+    pub fn supports(self) -> bool {
+        matches!(
+            self,
+            DateAgreement::Exact
+                | DateAgreement::YearMonth
+                | DateAgreement::YearOnly
+                | DateAgreement::DayMonthSwapped
+                | DateAgreement::OneDigit
+                | DateAgreement::YearOffByOne
+        )
+    }
 }
 
 /// Sex agreement: `Some(true)` agree, `Some(false)` differ, `None` unknown on a side.

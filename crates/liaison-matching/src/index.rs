@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use crate::evidence::{normalize_document, ocr_fold};
 use crate::keys::hash_bytes;
 use crate::model::{Band, Hit, IndexedPerson, Query, ScreenResult};
-use crate::names::{TokenKind, analyze_input};
+use crate::names::{TokenKind, analyze_input, joined_compounds};
 use crate::score::{
     Frequencies, PreparedQuery, ScoringCache, ScoringContext, StoredDocument, StoredPerson,
     StoredToken, evaluate, logistic, logit, make_hit,
@@ -73,24 +73,27 @@ pub(crate) fn store_person(tokens: &mut TokenTable, person: IndexedPerson) -> St
         if analyzed.tokens.is_empty() {
             continue;
         }
-        let index = names.len() as u8;
-        let stored: Vec<StoredToken> = analyzed
-            .tokens
-            .iter()
-            .map(|t| StoredToken {
-                id: tokens.intern(t),
-                role: t.role,
-                kind: t.kind,
-                name: index,
-            })
-            .collect();
-        let duplicate = names.iter().any(|n| {
-            n.iter()
-                .map(|t| (t.id, t.role))
-                .eq(stored.iter().map(|t| (t.id, t.role)))
-        });
-        if !duplicate {
-            names.push(stored);
+        let joined = joined_compounds(&analyzed);
+        for analyzed in std::iter::once(analyzed).chain(joined) {
+            let index = names.len() as u8;
+            let stored: Vec<StoredToken> = analyzed
+                .tokens
+                .iter()
+                .map(|t| StoredToken {
+                    id: tokens.intern(t),
+                    role: t.role,
+                    kind: t.kind,
+                    name: index,
+                })
+                .collect();
+            let duplicate = names.iter().any(|n| {
+                n.iter()
+                    .map(|t| (t.id, t.role))
+                    .eq(stored.iter().map(|t| (t.id, t.role)))
+            });
+            if !duplicate {
+                names.push(stored);
+            }
         }
     }
     // Re-number after dropping duplicates, so consecutive names never share a number.
@@ -201,7 +204,7 @@ impl MatchIndex {
         let mut frequency_keys = Vec::new();
         for token in person.tokens.iter() {
             if let Some(info) = self.tokens.get(token.id) {
-                info.blocking_keys(&mut keys);
+                info.blocking_keys(&mut keys, false);
                 if info.kind == TokenKind::Normal {
                     frequency_keys.push(info.frequency_key);
                 }
@@ -240,7 +243,7 @@ impl MatchIndex {
             let mut common: Vec<&[u32]> = Vec::new();
             for token in name {
                 keys.clear();
-                token.info.blocking_keys(&mut keys);
+                token.info.blocking_keys(&mut keys, true);
                 keys.sort_unstable();
                 keys.dedup();
                 let lists: Vec<&[u32]> = keys

@@ -11,6 +11,57 @@ use std::sync::LazyLock;
 use rphonetic::{BeiderMorse, BeiderMorseBuilder, ConfigFiles, DoubleMetaphone, LanguageSet};
 
 /// FNV-1a, 64-bit: deterministic across runs and platforms (unlike the standard library's hasher seeds).
+/// Consonant frame of a name as Chinese, Japanese and Korean transcriptions of foreign names keep it
+/// (庫珀·德拉蒙德, pinyin KUPO DELAMENGDE, for COOPER DRUMMOND; バークス, romaji BAAKUSU, for BURKS): voicing
+/// ignored (B/P, D/T, G/K), L and R one class and dropped before a consonant or at the end (the scripts
+/// add a vowel after every consonant or drop the R of -ER), F/V/W and the sibilants (S, Z, X, J, Q, CH,
+/// SH) merged, NG read as N, vowels and H, W, Y dropped. KUPO and COOPER both give KP, DELAMENGDE and
+/// DRUMMOND TLMNT. Coarse by design: compared only across scripts, at a low similarity.
+pub fn transcription_frame(latin: &str) -> String {
+    let bytes = latin.as_bytes();
+    let mut classes: Vec<(u8, bool)> = Vec::with_capacity(bytes.len());
+    let mut k = 0;
+    let vowel = |b: u8| matches!(b, b'A' | b'E' | b'I' | b'O' | b'U' | b'Y' | b'H' | b'W');
+    while k < bytes.len() {
+        let b = bytes[k];
+        let next = bytes.get(k + 1).copied();
+        let (class, width) = match (b, next) {
+            (b'P', Some(b'H')) => (b'F', 2),
+            (b'T', Some(b'H')) => (b'T', 2),
+            (b'C' | b'S' | b'Z', Some(b'H')) => (b'S', 2),
+            (b'C', Some(b'K')) => (b'K', 2),
+            (b'N', Some(b'G')) => (b'N', 2),
+            (b'C', Some(b'E' | b'I' | b'Y')) => (b'S', 1),
+            (b'B' | b'P', _) => (b'P', 1),
+            (b'D' | b'T', _) => (b'T', 1),
+            (b'G' | b'K' | b'C', _) => (b'K', 1),
+            (b'F' | b'V', _) => (b'F', 1),
+            (b'L' | b'R', _) => (b'L', 1),
+            // Pinyin Q, X and J are palatal affricates and fricatives: CH, TCH, Ć in the original.
+            (b'S' | b'Z' | b'X' | b'J' | b'Q', _) => (b'S', 1),
+            (b'M', _) => (b'M', 1),
+            (b'N', _) => (b'N', 1),
+            _ => (0, 1),
+        };
+        if class != 0 {
+            // A vowel follows (a syllable onset), rather than a consonant or the end.
+            let onset = bytes.get(k + width).is_some_and(|&b| vowel(b) && b != b'H');
+            classes.push((class, onset));
+        }
+        k += width;
+    }
+    let mut out = String::with_capacity(classes.len());
+    for (class, onset) in classes {
+        if class == b'L' && !onset {
+            continue;
+        }
+        if out.as_bytes().last() != Some(&class) {
+            out.push(char::from(class));
+        }
+    }
+    out
+}
+
 pub fn hash_bytes(tag: u8, bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(tag);
     hash = hash.wrapping_mul(0x0100_0000_01b3);
@@ -154,6 +205,28 @@ pub fn beider_morse_codes(latin: &str, limit: usize) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transcriptions_of_foreign_names_share_a_frame() {
+        for (transcribed, original) in [
+            ("KUPO", "COOPER"),
+            ("DELAMENGDE", "DRUMMOND"),
+            ("DAOERDUN", "DALTON"),
+            ("SIPULIN", "SPRING"),
+            ("BAAKUSU", "BURKS"),
+            ("FURANKU", "FRANK"),
+            ("SAMULUOER", "SUMRALL"),
+            ("KAIXI", "CASEY"),
+            ("SIPAXIQI", "SPAHICH"),
+        ] {
+            assert_eq!(
+                transcription_frame(transcribed),
+                transcription_frame(original),
+                "{transcribed} / {original}"
+            );
+        }
+        assert_ne!(transcription_frame("KUPO"), transcription_frame("DRUMMOND"));
+    }
 
     #[test]
     fn transliteration_variants_share_a_skeleton() {

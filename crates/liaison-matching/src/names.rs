@@ -58,6 +58,8 @@ pub struct NameToken {
     pub mixed_script: bool,
     pub role: Role,
     pub kind: TokenKind,
+    /// Joined to the previous token by a hyphen (JEAN-PIERRE).
+    pub hyphen_before: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -137,21 +139,32 @@ fn make(token: RawToken, role: Role) -> NameToken {
         mixed_script: token.mixed_script,
         role,
         kind,
+        hyphen_before: token.hyphen_before,
     }
 }
 
 /// Han and Hangul full names are written without a space: the first syllable is (almost always) the
-/// family name, the rest the given name.
-fn split_east_asian(tokens: Vec<NameToken>) -> Vec<NameToken> {
+/// family name, the rest the given name. `family_len` overrides that reading (other segmentations are
+/// tried as alternatives of a query, see [`analyze_text_variants`]).
+fn split_east_asian(tokens: Vec<NameToken>, family_len: Option<usize>) -> Vec<NameToken> {
     let mut out = Vec::with_capacity(tokens.len() + 1);
+    let mut first = true;
     for token in tokens {
         let count = token.surface.chars().count();
-        let splittable = matches!(token.script, ScriptClass::Han | ScriptClass::Hangul)
-            && (2..=4).contains(&count)
+        let east_asian = matches!(token.script, ScriptClass::Han | ScriptClass::Hangul)
             && token.role == Role::Unknown;
-        if splittable {
-            // Four characters are mostly two and two (Japanese names, Chinese double surnames).
-            let family_len = if count == 4 { 2 } else { 1 };
+        let chosen = match family_len {
+            Some(len) if first && east_asian && count > len && count <= 6 => Some(len),
+            _ if east_asian && (2..=4).contains(&count) => {
+                // Four characters are mostly two and two (Japanese names, Chinese double surnames).
+                Some(if count == 4 { 2 } else { 1 })
+            }
+            _ => None,
+        };
+        if east_asian {
+            first = false;
+        }
+        if let Some(family_len) = chosen {
             let family: String = token.surface.chars().take(family_len).collect();
             let given: String = token.surface.chars().skip(family_len).collect();
             out.push(NameToken {
@@ -339,8 +352,202 @@ pub fn analyze_input(input: &NameInput, warnings: &mut Vec<String>) -> AnalyzedN
 
 fn finish(tokens: Vec<NameToken>) -> AnalyzedName {
     AnalyzedName {
-        tokens: split_east_asian(tokens),
+        tokens: split_east_asian(tokens, None),
     }
+}
+
+/// A syllable as Chinese (pinyin, Wade-Giles) and Korean romanisations write it: JUN, HAO, HSIN, CHIH,
+/// SEUNG, HOON. Given names of two such syllables are written joined, hyphenated or spaced.
+fn is_east_asian_syllable(token: &str) -> bool {
+    const INITIALS: &[&str] = &[
+        "TZ", "TS", "HS", "CH", "SH", "ZH", "KK", "TT", "PP", "SS", "JJ", "B", "C", "D", "F", "G",
+        "H", "J", "K", "L", "M", "N", "P", "Q", "R", "S", "T", "W", "X", "Y", "Z",
+    ];
+    if !(2..=6).contains(&token.len()) || !token.bytes().all(|b| b.is_ascii_uppercase()) {
+        return false;
+    }
+    let rest = INITIALS
+        .iter()
+        .find(|i| token.starts_with(**i))
+        .map_or(token, |i| &token[i.len()..]);
+    let vowels = rest
+        .bytes()
+        .take_while(|b| matches!(b, b'A' | b'E' | b'I' | b'O' | b'U' | b'Y'))
+        .count();
+    if vowels == 0 || vowels > 3 {
+        return false;
+    }
+    matches!(
+        &rest[vowels..],
+        "" | "N" | "NG" | "H" | "K" | "L" | "M" | "P"
+    )
+}
+
+/// Arabic compounds written as one word or two: ABDUL RAHMAN / ABDULRAHMAN, ABU BAKR / ABUBAKR.
+const COMPOUND_PREFIXES: &[&str] = &[
+    "ABDUL", "ABDEL", "ABDAL", "ABDOUL", "ABDOL", "ABD", "ABU", "ABOU",
+];
+
+fn joined(a: &NameToken, b: &NameToken) -> NameToken {
+    let role = match (a.role, b.role) {
+        (Role::Family, _) | (_, Role::Family) => Role::Family,
+        (Role::Given, _) => Role::Given,
+        (role, _) => role,
+    };
+    NameToken {
+        surface: format!("{}{}", a.surface, b.surface),
+        script: a.script,
+        mixed_script: a.mixed_script || b.mixed_script,
+        role,
+        kind: TokenKind::Normal,
+        hyphen_before: a.hyphen_before,
+    }
+}
+
+/// Two tokens of a record that may be written as one word elsewhere: a hyphenated compound (JEAN-PIERRE,
+/// Jeanpierre) or an Arabic compound (عبد الله, ABDULLAH; أبو بكر, ABUBAKR).
+fn joinable(a: &NameToken, b: &NameToken) -> bool {
+    if a.script != b.script || a.kind == TokenKind::Initial || b.kind == TokenKind::Initial {
+        return false;
+    }
+    if b.hyphen_before && a.script == ScriptClass::Latin {
+        return true;
+    }
+    match a.script {
+        ScriptClass::Latin => {
+            COMPOUND_PREFIXES.contains(&fold_to_ascii(&a.surface).as_str())
+                && b.surface.chars().count() >= 3
+        }
+        ScriptClass::Arabic => matches!(a.surface.as_str(), "عبد" | "ابو" | "أبو"),
+        _ => false,
+    }
+}
+
+/// A recorded name with its compounds joined (see [`joinable`]), when it has any: stored as another
+/// name of the record, so a query writing the compound as one word finds it.
+pub fn joined_compounds(name: &AnalyzedName) -> Option<AnalyzedName> {
+    let tokens = &name.tokens;
+    let mut out: Vec<NameToken> = Vec::with_capacity(tokens.len());
+    let mut changed = false;
+    let mut k = 0;
+    while k < tokens.len() {
+        if k + 1 < tokens.len() && joinable(&tokens[k], &tokens[k + 1]) {
+            out.push(joined(&tokens[k], &tokens[k + 1]));
+            changed = true;
+            k += 2;
+        } else {
+            out.push(tokens[k].clone());
+            k += 1;
+        }
+    }
+    changed.then_some(AnalyzedName { tokens: out })
+}
+
+/// Readings of a typed name to try besides the first (all of them, the first being the usual one):
+/// other family-name lengths of a Han or Hangul name written without a space (福田結衣 as 福田 結衣 and
+/// 福 田結衣; 佐々木太郎 as 佐々木 太郎); the syllables of a romanised Chinese or Korean given name joined
+/// (Chun-hao → CHUNHAO, Seung Hoon → SEUNGHOON); Arabic compounds joined (ABDUL RAHMAN → ABDULRAHMAN)
+/// or split (ABDULRAHMAN → ABDUL RAHMAN). Alignment takes the best reading, so a wrong one costs
+/// nothing but time.
+pub fn analyze_text_variants(text: &str, warnings: &mut Vec<String>) -> Vec<AnalyzedName> {
+    let first = analyze_text(text, warnings);
+    let mut out = vec![first.clone()];
+    let push = |name: AnalyzedName, out: &mut Vec<AnalyzedName>| {
+        if !name.tokens.is_empty() && !out.contains(&name) {
+            out.push(name);
+        }
+    };
+    let east_asian = text.chars().any(|c| {
+        matches!(c, '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{20000}'..='\u{2FFFF}')
+    });
+    if east_asian && !text.contains('<') && !text.contains(',') {
+        let mut ignored = Vec::new();
+        let raw = clean(tokenize(text, &mut ignored));
+        for family_len in 1..=3 {
+            let tokens = split_east_asian(assign_roles(raw.clone()), Some(family_len));
+            push(AnalyzedName { tokens }, &mut out);
+        }
+    }
+    let tokens = &first.tokens;
+    let latin = |t: &NameToken| t.script == ScriptClass::Latin && t.kind != TokenKind::Initial;
+    // Syllables joined, and compounds joined: one reading per adjacent pair (CHENG GUI YING gives
+    // CHENGGUI YING and CHENG GUIYING), at most three.
+    let mut joins = 0;
+    for k in 0..tokens.len().saturating_sub(1) {
+        if joins >= 3 {
+            break;
+        }
+        let (a, b) = (&tokens[k], &tokens[k + 1]);
+        if !(latin(a) && latin(b)) {
+            continue;
+        }
+        let a_folded = fold_to_ascii(&a.surface);
+        let b_folded = fold_to_ascii(&b.surface);
+        let syllables = is_east_asian_syllable(&a_folded) && is_east_asian_syllable(&b_folded);
+        let compound = COMPOUND_PREFIXES.contains(&a_folded.as_str()) && b_folded.len() >= 3;
+        if syllables || compound || joinable(a, b) {
+            let mut joined_tokens: Vec<NameToken> = Vec::with_capacity(tokens.len() - 1);
+            joined_tokens.extend(tokens[..k].iter().cloned());
+            joined_tokens.push(joined(a, b));
+            joined_tokens.extend(tokens[k + 2..].iter().cloned());
+            push(
+                AnalyzedName {
+                    tokens: joined_tokens,
+                },
+                &mut out,
+            );
+            joins += 1;
+        }
+    }
+    // Compounds split.
+    let mut split_tokens: Vec<NameToken> = Vec::with_capacity(tokens.len() + 1);
+    let mut changed = false;
+    for t in tokens {
+        let f = fold_to_ascii(&t.surface);
+        let prefix = latin(t)
+            .then(|| {
+                COMPOUND_PREFIXES
+                    .iter()
+                    .find(|p| f.starts_with(**p) && f.len() >= p.len() + 3)
+                    // An Arabic article written together with the name (ALSOULOUTAN for آل سلطان).
+                    .or_else(|| {
+                        ["AL", "EL"]
+                            .iter()
+                            .find(|p| f.starts_with(**p) && f.len() >= p.len() + 4)
+                    })
+            })
+            .flatten()
+            // ABDULLAH, ABDALLAH are one name ("servant of God"), not a compound with a second name.
+            .filter(|p| !f[p.len()..].starts_with("LAH") && !f[p.len()..].starts_with("LLAH"));
+        if let Some(prefix) = prefix {
+            for part in [&f[..prefix.len()], &f[prefix.len()..]] {
+                split_tokens.push(NameToken {
+                    surface: part.to_owned(),
+                    script: ScriptClass::Latin,
+                    mixed_script: false,
+                    role: t.role,
+                    kind: if PARTICLES.contains(&part) {
+                        TokenKind::Particle
+                    } else {
+                        TokenKind::Normal
+                    },
+                    hyphen_before: false,
+                });
+            }
+            changed = true;
+        } else {
+            split_tokens.push(t.clone());
+        }
+    }
+    if changed {
+        push(
+            AnalyzedName {
+                tokens: split_tokens,
+            },
+            &mut out,
+        );
+    }
+    out
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use crate::evidence::{
     normalize_document,
 };
 use crate::model::{Band, Contribution, Hit, Query};
-use crate::names::{AnalyzedName, Role, TokenKind, analyze_text};
+use crate::names::{AnalyzedName, Role, TokenKind, analyze_text_variants};
 use crate::text::ScriptClass;
 use crate::tokens::{TokenId, TokenInfo, TokenTable};
 use crate::weights::*;
@@ -118,8 +118,18 @@ impl PreparedQuery {
         }
         let mut names = Vec::new();
         let mut slot = 0;
-        for text in query.names.iter().take(MAX_QUERY_NAMES) {
-            let analyzed: AnalyzedName = analyze_text(text, &mut warnings);
+        let readings = query
+            .names
+            .iter()
+            .take(MAX_QUERY_NAMES)
+            .flat_map(|text| {
+                analyze_text_variants(text, &mut warnings)
+                    .into_iter()
+                    .map(move |analyzed| (text, analyzed))
+            })
+            .collect::<Vec<_>>();
+        for (text, analyzed) in readings {
+            let analyzed: AnalyzedName = analyzed;
             if analyzed.tokens.is_empty() {
                 if !text.trim().is_empty() {
                     warnings.push(format!("name {text:?} has no letters to match on"));
@@ -248,6 +258,15 @@ fn display(info: &TokenInfo) -> String {
 
 struct NameOutcome {
     log_odds: f64,
+    /// Every part of both names agrees, closely, on at least two rare substantive parts: strong enough to
+    /// stand without a date of birth.
+    exceptional: bool,
+    /// What inexact agreements fell short of full credit (weight × (1 − credit)), summed.
+    shortfall: f64,
+    /// Query given or family names the record lacks.
+    unmatched_main: u32,
+    /// Record given or family names the query lacks.
+    unmatched_record_main: u32,
     /// Before the cap of [`NAME_LOG_ODDS_MAX`].
     uncapped: f64,
     pairs: Vec<(usize, usize, TokenMatch, f64)>,
@@ -320,6 +339,14 @@ fn compare_names(
     let mut log_odds = 0.0;
     let mut penalties = 0.0;
     let mut substantive = false;
+    // Substantive gains, for diminishing returns; and what makes the names exceptional.
+    let mut top = [0.0f64; 3];
+    let mut gain_total = 0.0;
+    let mut rare_close = 0usize;
+    let mut all_close = true;
+    let mut shortfall = 0.0;
+    let mut unmatched_main = 0u32;
+    let mut unmatched_record_main = 0u32;
     let mut q_used: u64 = 0;
     let mut r_used: u64 = 0;
     let mut pairs = Vec::new();
@@ -329,10 +356,8 @@ fn compare_names(
         let Some(tm) = cache.matches[entries[j] * q_count + qt.slot] else {
             continue;
         };
-        let r_kind = ctx
-            .table
-            .get(r_name[j].id)
-            .map_or(TokenKind::Normal, |t| t.kind);
+        let r_info = ctx.table.get(r_name[j].id);
+        let r_kind = r_info.map_or(TokenKind::Normal, |t| t.kind);
         let weight = if tm.likeness == Likeness::Initial {
             INITIAL_WEIGHT
         } else if qt.info.kind == TokenKind::Particle || r_kind == TokenKind::Particle {
@@ -342,7 +367,50 @@ fn compare_names(
             cache.weights[entries[j]]
         };
         let gained = weight * credit(tm.similarity);
-        log_odds += gained;
+        // Letters that differ (a typo, a similar spelling, a similar sound) are what tell namesakes
+        // apart; a systematic reading (another transliteration scheme, unwritten vowels, a phonetic
+        // transcription) is looser by nature, so what it falls short counts less.
+        let systematic = matches!(
+            tm.likeness,
+            Likeness::SpellingVariant
+                | Likeness::Consonants
+                | Likeness::Transliteration(_)
+                | Likeness::CommonSpelling
+                | Likeness::ForeignTranscription
+        );
+        shortfall += (weight - gained)
+            * if systematic {
+                NAME_ONLY_SYSTEMATIC_SHORTFALL
+            } else {
+                1.0
+            };
+        if tm.likeness != Likeness::Initial
+            && qt.info.kind != TokenKind::Particle
+            && r_kind != TokenKind::Particle
+        {
+            gain_total += gained;
+            if gained > top[2] {
+                top[2] = gained;
+                if top[2] > top[1] {
+                    top.swap(1, 2);
+                    if top[1] > top[0] {
+                        top.swap(0, 1);
+                    }
+                }
+            }
+            if tm.similarity >= NAME_ONLY_STRONG_MIN_SIMILARITY {
+                if weight >= NAME_ONLY_STRONG_MIN_TOKEN_WEIGHT {
+                    rare_close += 1;
+                }
+            } else {
+                all_close = false;
+            }
+        } else {
+            log_odds += gained;
+            if tm.likeness == Likeness::Initial {
+                all_close = false;
+            }
+        }
         q_used |= 1 << i;
         r_used |= 1 << j;
         if keep_detail {
@@ -354,6 +422,9 @@ fn compare_names(
     for (i, qt) in q_name.iter().enumerate().take(64) {
         if q_used & (1 << i) == 0 {
             let p = unmatched_query_penalty(qt.role, qt.info.kind);
+            if p <= UNMATCHED_QUERY_GIVEN_OR_FAMILY {
+                unmatched_main += 1;
+            }
             penalties += p;
             if keep_detail && p != 0.0 {
                 unmatched_query.push((i, p));
@@ -363,6 +434,9 @@ fn compare_names(
     for (j, rt) in r_name.iter().enumerate().take(64) {
         if r_used & (1 << j) == 0 {
             let p = unmatched_record_penalty(rt.role, rt.kind);
+            if p <= UNMATCHED_RECORD_GIVEN_OR_FAMILY {
+                unmatched_record_main += 1;
+            }
             penalties += p;
             if keep_detail && p != 0.0 {
                 unmatched_record.push((j, p));
@@ -374,9 +448,20 @@ fn compare_names(
     } else {
         1.0
     };
+    // Diminishing returns: strongest agreements first, later ones count less.
+    let raw_gain = log_odds + gain_total;
+    log_odds += top[0] * NAME_TOKEN_FACTORS[0]
+        + top[1] * NAME_TOKEN_FACTORS[1]
+        + top[2] * NAME_TOKEN_FACTORS[2]
+        + (gain_total - top[0] - top[1] - top[2]) * NAME_TOKEN_FACTORS[3];
+    let exceptional = substantive && all_close && rare_close >= 2 && penalties == 0.0;
     if !substantive {
         return NameOutcome {
             log_odds: NO_NAME_AGREEMENT,
+            exceptional: false,
+            shortfall: 0.0,
+            unmatched_main,
+            unmatched_record_main,
             uncapped: NO_NAME_AGREEMENT,
             pairs,
             unmatched_query,
@@ -389,10 +474,14 @@ fn compare_names(
     {
         *p *= scale;
     }
-    let uncapped = log_odds + penalties * scale;
+    let saturated = log_odds + penalties * scale;
     NameOutcome {
-        log_odds: uncapped.min(NAME_LOG_ODDS_MAX),
-        uncapped,
+        log_odds: saturated.min(NAME_LOG_ODDS_MAX),
+        exceptional,
+        shortfall,
+        unmatched_main,
+        unmatched_record_main,
+        uncapped: raw_gain + penalties * scale,
         pairs,
         unmatched_query,
         unmatched_record,
@@ -462,6 +551,11 @@ pub fn evaluate(
     }
 
     // Names: the best pair of a query name and a record name.
+    let mut names_exceptional = false;
+    let mut names_shortfall = 0.0;
+    let mut names_unmatched = 0u32;
+    let mut names_unmatched_record = 0u32;
+    let mut names_compared = false;
     if !query.names.is_empty() && !person.tokens.is_empty() {
         let mut best: Option<(f64, usize, &[StoredToken])> = None;
         for (qi, q_name) in query.names.iter().enumerate() {
@@ -469,10 +563,15 @@ pub fn evaluate(
                 let outcome = compare_names(ctx, query, cache, q_name, r_name, scratch, false);
                 if best.is_none_or(|(b, _, _)| outcome.log_odds > b) {
                     best = Some((outcome.log_odds, qi, r_name));
+                    names_exceptional = outcome.exceptional;
+                    names_shortfall = outcome.shortfall;
+                    names_unmatched = outcome.unmatched_main;
+                    names_unmatched_record = outcome.unmatched_record_main;
                 }
             }
         }
         if let Some((mut name_log_odds, qi, r_name)) = best {
+            names_compared = name_log_odds > NO_NAME_AGREEMENT;
             let floor_applied = document.is_some_and(|(a, _, _)| a == DocumentAgreement::Exact)
                 && name_log_odds < DOCUMENT_NAME_FLOOR;
             if floor_applied {
@@ -494,9 +593,16 @@ pub fn evaluate(
         }
     }
 
+    let mut date_supports = false;
+    // How far the date alone tells people apart (1 for an exact date or a conflict, 0 without one).
+    let mut date_strength = 0.0;
+    let mut date_compared = false;
     if let Some(date) = raw.birth_date
         && let Some((agreement, record_date)) = best_date(date, &person.birth_dates)
     {
+        date_compared = true;
+        date_supports = agreement.supports();
+        date_strength = agreement.strength();
         let weight = agreement.weight();
         log_odds += weight;
         if let Some(out) = explanation.as_deref_mut() {
@@ -546,6 +652,58 @@ pub fn evaluate(
                 weight,
             });
         }
+    }
+
+    // The weaker the date of birth (none, a year only, a digit off), the more the names carry the match
+    // alone: a name part the record lacks and inexact agreements cost more, in proportion.
+    if date_strength < 1.0 && document.is_none() && names_compared {
+        let incomplete = NAME_ONLY_UNMATCHED_QUERY * f64::from(names_unmatched)
+            + NAME_ONLY_UNMATCHED_RECORD * f64::from(names_unmatched_record)
+            - NAME_ONLY_SHORTFALL_FACTOR * names_shortfall;
+        let weight = (1.0 - date_strength) * incomplete
+            + if date_strength <= 0.0 {
+                NAME_ONLY_BIAS
+            } else {
+                0.0
+            };
+        if weight < 0.0 {
+            log_odds += weight;
+            if let Some(out) = explanation.as_deref_mut() {
+                let partly =
+                    names_unmatched > 0 || names_unmatched_record > 0 || names_shortfall > 0.05;
+                out.push(Contribution {
+                    feature: "name_only",
+                    text: match (date_compared && date_strength > 0.0, partly) {
+                        (false, true) => "no date of birth to compare, and the names agree only in part",
+                        (false, false) => "no date of birth to compare: the names carry the match alone",
+                        (true, _) => "the dates of birth agree only loosely, and the names agree only in part",
+                    }
+                    .to_owned(),
+                    weight,
+                });
+            }
+        }
+    }
+
+    // A hit without a date of birth that supports it rests on the names: at most `possible`, unless (no
+    // date at all) every part of two rare names agrees. A document agreement stands on its own.
+    let strong_allowed =
+        date_supports || document.is_some() || (!date_compared && names_exceptional);
+    let ceiling = logit(STRONG_THRESHOLD) - NAME_ONLY_CAP_MARGIN;
+    if !strong_allowed && log_odds > ceiling {
+        if let Some(out) = explanation.as_deref_mut() {
+            out.push(Contribution {
+                feature: "band_cap",
+                text: if date_compared {
+                    "dates of birth do not support the names: at most a possible hit".to_owned()
+                } else {
+                    "no date of birth to compare: a match on names alone is at most a possible hit"
+                        .to_owned()
+                },
+                weight: ceiling - log_odds,
+            });
+        }
+        log_odds = ceiling;
     }
 
     if let Some((agreement, q, d)) = document {
@@ -644,9 +802,7 @@ fn explain_names(
     if outcome.uncapped > outcome.log_odds {
         out.push(Contribution {
             feature: "name",
-            text: format!(
-                "names agree in many parts; counted at most {NAME_LOG_ODDS_MAX:.1} in all"
-            ),
+            text: "names agree in several parts; each part beyond the second adds less".to_owned(),
             weight: outcome.log_odds - outcome.uncapped,
         });
     }

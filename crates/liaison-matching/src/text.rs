@@ -28,6 +28,14 @@ pub enum ScriptClass {
 }
 
 impl ScriptClass {
+    /// Scripts that write foreign names phonetically, syllable by syllable (庫珀, バークス, 쿠퍼).
+    pub fn transcribes_foreign_names(self) -> bool {
+        matches!(
+            self,
+            ScriptClass::Han | ScriptClass::Kana | ScriptClass::Hangul
+        )
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             ScriptClass::Latin => "Latin",
@@ -229,9 +237,13 @@ fn ocr_letter(c: char) -> Option<char> {
         '0' => 'O',
         '1' => 'I',
         '2' => 'Z',
+        '3' => 'E',
+        '4' => 'A',
         '5' => 'S',
         '6' => 'G',
+        '7' => 'T',
         '8' => 'B',
+        '9' => 'G',
         _ => return None,
     })
 }

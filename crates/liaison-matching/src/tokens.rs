@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use crate::keys::{beider_morse_codes, consonants, double_metaphone, hash_bytes, skeleton};
+use crate::keys::{
+    beider_morse_codes, consonants, double_metaphone, hash_bytes, skeleton, transcription_frame,
+};
 use crate::names::{NameToken, TokenKind};
 use crate::text::ScriptClass;
 use crate::translit::{Scheme, latin_forms};
@@ -26,6 +28,9 @@ pub struct FormInfo {
     pub metaphone: [u32; 2],
     /// Beider-Morse alternatives, hashed and sorted.
     pub beider_morse: Box<[u32]>,
+    /// Hash of the transcription frame (see [`crate::keys::transcription_frame`]), 0 when it has fewer
+    /// than two consonants; compared only between a Latin token and a Han, Kana or Hangul one.
+    pub transcription: u64,
 }
 
 /// A distinct token (by cleaned surface) and its analysis.
@@ -65,7 +70,13 @@ impl TokenInfo {
                 };
                 let skeleton = skeleton(&form.text);
                 let consonants = consonants(&form.text);
+                let frame = transcription_frame(&form.text);
                 FormInfo {
+                    transcription: if frame.len() >= 2 {
+                        hash_bytes(b't', frame.as_bytes())
+                    } else {
+                        0
+                    },
                     skeleton: hash_bytes(b's', skeleton.as_bytes()),
                     skeleton_len: skeleton.len().min(255) as u8,
                     consonants: hash_bytes(b'c', consonants.as_bytes()),
@@ -100,11 +111,19 @@ impl TokenInfo {
 
     /// Blocking keys of this token: skeletons, consonant skeletons and Double Metaphone codes of every
     /// form, plus the skeleton without an attached Arabic article (ALRASHID is also found as RASHID).
-    pub fn blocking_keys(&self, out: &mut Vec<u64>) {
+    ///
+    /// Han, Kana and Hangul tokens are also indexed by their transcription frames, which a query's Latin
+    /// tokens look up (`query`): the route for foreign names written in those scripts.
+    pub fn blocking_keys(&self, out: &mut Vec<u64>, query: bool) {
         if self.kind != TokenKind::Normal {
             return;
         }
+        let frames =
+            self.script.transcribes_foreign_names() || (query && self.script == ScriptClass::Latin);
         for form in self.forms.iter() {
+            if frames && form.transcription != 0 {
+                out.push(form.transcription);
+            }
             if form.skeleton_len == 0 {
                 continue;
             }

@@ -22,6 +22,8 @@ pub enum Scheme {
     French,
     Ukrainian,
     Pinyin,
+    /// Wade-Giles as Taiwanese passports print it (no apostrophes or umlauts): 建宏 → CHIENHUNG.
+    WadeGiles,
     RevisedRomanization,
     Romaji,
     Iast,
@@ -44,6 +46,7 @@ impl Scheme {
             Scheme::French => "French",
             Scheme::Ukrainian => "ICAO, Ukrainian",
             Scheme::Pinyin => "pinyin",
+            Scheme::WadeGiles => "Wade-Giles",
             Scheme::RevisedRomanization => "Revised Romanization",
             Scheme::Romaji => "romaji",
             Scheme::Iast => "IAST",
@@ -232,6 +235,12 @@ pub fn latin_forms(token: &str, script: ScriptClass, mixed_script: bool) -> Vec<
         ScriptClass::Han => {
             if let Some(text) = icu::transliterate(Transform::HanPinyin, token) {
                 add(&mut forms, fold_to_ascii(&text), Scheme::Pinyin);
+                // Taiwan's passports spell given names in Wade-Giles, syllable by syllable.
+                let syllables: Vec<String> = text.split_whitespace().map(fold_to_ascii).collect();
+                if syllables.len() == token.chars().count() {
+                    let wade: String = syllables.iter().map(|s| pinyin_to_wade_giles(s)).collect();
+                    add(&mut forms, wade, Scheme::WadeGiles);
+                }
             }
         }
         ScriptClass::Hangul => {
@@ -582,6 +591,66 @@ const KOREAN_SURNAMES: &[(&str, &str)] = &[
 ];
 
 /// Groups of spellings of one name; every member maps to the first. Arabic given names, Chinese
+/// One pinyin syllable (upper case, no tones) in Wade-Giles without apostrophes or umlauts, as Taiwanese
+/// passports print it: JIAN → CHIEN, HONG → HUNG, XIN → HSIN, ZHI → CHIH, ZI → TZU, RONG → JUNG.
+pub fn pinyin_to_wade_giles(syllable: &str) -> String {
+    const INITIALS: &[(&str, &str)] = &[
+        ("ZH", "CH"),
+        ("CH", "CH"),
+        ("SH", "SH"),
+        ("B", "P"),
+        ("P", "P"),
+        ("M", "M"),
+        ("F", "F"),
+        ("D", "T"),
+        ("T", "T"),
+        ("N", "N"),
+        ("L", "L"),
+        ("G", "K"),
+        ("K", "K"),
+        ("H", "H"),
+        ("J", "CH"),
+        ("Q", "CH"),
+        ("X", "HS"),
+        ("R", "J"),
+        ("Z", "TS"),
+        ("C", "TS"),
+        ("S", "S"),
+        ("Y", "Y"),
+        ("W", "W"),
+    ];
+    let (initial, wade_initial) = INITIALS
+        .iter()
+        .find(|(p, _)| syllable.starts_with(p))
+        .map_or(("", ""), |(p, w)| (*p, *w));
+    let fin = &syllable[initial.len()..];
+    let retroflex = matches!(initial, "ZH" | "CH" | "SH" | "R");
+    let sibilant = matches!(initial, "Z" | "C" | "S");
+    let palatal = matches!(initial, "J" | "Q" | "X");
+    let wade_final: String = match fin {
+        "I" if retroflex => "IH".to_owned(),
+        "I" if sibilant => "U".to_owned(),
+        "E" if matches!(initial, "G" | "K" | "H" | "") => "O".to_owned(),
+        "UO" if !matches!(initial, "G" | "K" | "H" | "SH") => "O".to_owned(),
+        "UI" if matches!(initial, "G" | "K") => "UEI".to_owned(),
+        "ONG" => "UNG".to_owned(),
+        "IONG" => "IUNG".to_owned(),
+        "IAN" => "IEN".to_owned(),
+        "AN" if initial == "Y" => "EN".to_owned(),
+        "IE" => "IEH".to_owned(),
+        "E" if initial == "Y" => "EH".to_owned(),
+        "UE" if palatal || initial == "Y" => "UEH".to_owned(),
+        "OU" if initial == "Y" => "U".to_owned(),
+        other => other.to_owned(),
+    };
+    let wade_initial = match (initial, wade_final.as_str()) {
+        ("Z" | "C", "U") => "TZ",
+        ("S", "U") if fin == "I" => "SS",
+        _ => wade_initial,
+    };
+    format!("{wade_initial}{wade_final}")
+}
+
 /// surnames in pinyin and their older (Wade-Giles, Cantonese) spellings.
 const SPELLING_GROUPS: &[&[&str]] = &[
     &[
@@ -770,6 +839,33 @@ mod tests {
                 .iter()
                 .any(|(t, _)| t == "WANG")
         );
+        // Taiwanese passport spellings of Han names.
+        assert!(
+            texts("建宏", ScriptClass::Han)
+                .iter()
+                .any(|(t, _)| t == "CHIENHUNG")
+        );
+        for (pinyin, wade) in [
+            ("JIAN", "CHIEN"),
+            ("HONG", "HUNG"),
+            ("XIN", "HSIN"),
+            ("ZHI", "CHIH"),
+            ("SHI", "SHIH"),
+            ("ZI", "TZU"),
+            ("SI", "SSU"),
+            ("RONG", "JUNG"),
+            ("GUO", "KUO"),
+            ("DUO", "TO"),
+            ("XUE", "HSUEH"),
+            ("YAN", "YEN"),
+            ("ZHOU", "CHOU"),
+            ("JUN", "CHUN"),
+            ("HAO", "HAO"),
+            ("DE", "TE"),
+            ("GE", "KO"),
+        ] {
+            assert_eq!(pinyin_to_wade_giles(pinyin), wade, "{pinyin}");
+        }
         assert!(
             texts("김", ScriptClass::Hangul)
                 .iter()

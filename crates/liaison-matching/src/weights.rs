@@ -44,6 +44,9 @@ pub const SIM_SKELETON_SHORT: f64 = 0.86;
 pub const SIM_CONSONANTS_ABJAD: f64 = 0.92;
 pub const SIM_PHONETIC: f64 = 0.88;
 pub const SIM_BEIDER_MORSE: f64 = 0.86;
+/// A Latin name and a Han, Kana or Hangul token with the same transcription frame (COOPER / 庫珀 KUPO):
+/// a weak sign, about half a token's weight.
+pub const SIM_TRANSCRIPTION: f64 = 0.84;
 /// Similarity at and above which a token agreement counts in full.
 pub const SIM_FULL_CREDIT: f64 = 0.985;
 /// Share of a token's weight earned at [`TOKEN_MATCH_MIN_SIMILARITY`]; linear up to full credit.
@@ -65,6 +68,30 @@ pub const UNMATCHED_TOTAL_MIN: f64 = -4.0;
 pub const NAME_LOG_ODDS_MAX: f64 = 7.0;
 /// Log-odds when no name token agrees at all (names given on both sides).
 pub const NO_NAME_AGREEMENT: f64 = -6.0;
+/// Diminishing returns of name evidence: the agreeing tokens, strongest first, count with these factors
+/// (the last for the fourth and every further one). Two agreeing parts identify a name; a third and fourth add little, because the
+/// parts of one person's name are not independent (family chains, shared tribal or double surnames), so
+/// a long name cannot outweigh a clear date-of-birth conflict.
+pub const NAME_TOKEN_FACTORS: [f64; 4] = [1.0, 1.0, 0.5, 0.25];
+/// A hit resting on names alone (no date of birth to compare, or dates that conflict) is at most
+/// `possible` (the score stays this far below [`STRONG_THRESHOLD`] in log-odds)...
+pub const NAME_ONLY_CAP_MARGIN: f64 = 0.01;
+/// ...unless, without a date, the name evidence is exceptional: every part of both names agrees, each
+/// agreement at least this similar...
+pub const NAME_ONLY_STRONG_MIN_SIMILARITY: f64 = 0.95;
+/// Without a date of birth on one side (and no document agreement), the names must carry the match alone:
+/// a flat penalty, each query given or family name the record lacks costs this much more, and what
+/// inexact agreements (typos, similar spellings) fall short of full credit is counted this many times
+/// again. A traveller who shares one name and resembles another is the common false hit without a date.
+pub const NAME_ONLY_BIAS: f64 = -1.0;
+pub const NAME_ONLY_UNMATCHED_QUERY: f64 = -1.5;
+pub const NAME_ONLY_UNMATCHED_RECORD: f64 = -0.8;
+pub const NAME_ONLY_SHORTFALL_FACTOR: f64 = 1.5;
+/// Share of the shortfall counted when the tokens agree through a systematic reading (another
+/// transliteration scheme, unwritten vowels, a phonetic transcription) rather than differing letters.
+pub const NAME_ONLY_SYSTEMATIC_SHORTFALL: f64 = 0.5;
+/// ...at least two substantive parts, each at least this rare (weight; about 1 person in 3,000 or rarer).
+pub const NAME_ONLY_STRONG_MIN_TOKEN_WEIGHT: f64 = 2.4;
 
 // ---- date of birth -----------------------------------------------------------------------------------
 
@@ -79,11 +106,14 @@ pub const DOB_ONE_DIGIT: f64 = 0.9;
 /// Same day and month, year one apart.
 pub const DOB_YEAR_OFF_BY_ONE: f64 = 0.5;
 /// Year agrees but month or day clearly differ.
-pub const DOB_SAME_YEAR_ONLY: f64 = -1.8;
+pub const DOB_SAME_YEAR_ONLY: f64 = -2.5;
 /// Years two apart (estimated ages) with nothing else agreeing.
 pub const DOB_NEAR_YEAR: f64 = -2.2;
 /// Clear disagreement: a strong sign of a different person with the same name.
 pub const DOB_CONFLICT: f64 = -6.0;
+/// One side has a year only (or year and month) and the years differ in one digit (1988 / 1982): a typing
+/// error as likely as another person; neither confirmation nor conflict.
+pub const DOB_PARTIAL_ONE_DIGIT: f64 = -1.2;
 
 // ---- sex, nationality ---------------------------------------------------------------------------------
 

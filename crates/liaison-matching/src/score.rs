@@ -286,10 +286,7 @@ fn record_token_entry(
     let at = cache.weights.len();
     let q_count = query.token_count;
     let info = ctx.table.get(id);
-    let weight = info.map_or(TOKEN_WEIGHT_BASE, |i| {
-        ctx.frequencies.token_weight(i.frequency_key)
-    });
-    cache.weights.push(weight);
+    let mut alike = false;
     for name in &query.names {
         for qt in name {
             let m = match info {
@@ -300,9 +297,20 @@ fn record_token_entry(
                 Some(info) => compare_tokens(&qt.info, info),
                 None => None,
             };
+            alike |= m.is_some();
             cache.matches.push(m);
         }
     }
+    // The weight is read only for tokens alike some query token: most candidates' other tokens are
+    // not, and their frequency is not looked up.
+    let weight = if alike {
+        info.map_or(TOKEN_WEIGHT_BASE, |i| {
+            ctx.frequencies.token_weight(i.frequency_key)
+        })
+    } else {
+        0.0
+    };
+    cache.weights.push(weight);
     debug_assert_eq!(cache.matches.len(), (at + 1) * q_count);
     cache.index.insert(id, at as u32);
     at
@@ -325,6 +333,37 @@ fn compare_names(
     for (j, rt) in r_name.iter().enumerate().take(ALIGN_MAX) {
         entries[j] = record_token_entry(ctx, query, cache, rt.id);
     }
+    compare_names_with(query, cache, q_name, r_name, &entries, scratch, keep_detail)
+}
+
+/// Whether any token of the query name is alike any token of the record name (`entries` are the record
+/// name's cache entries): when none is, the names do not agree at all and need no alignment.
+fn any_agreement(
+    cache: &ScoringCache,
+    q_count: usize,
+    q_name: &[QueryToken],
+    entries: &[usize],
+) -> bool {
+    entries.iter().any(|&e| {
+        let row = &cache.matches[e * q_count..(e + 1) * q_count];
+        q_name.iter().any(|qt| row[qt.slot].is_some())
+    })
+}
+
+#[allow(clippy::too_many_arguments)] // the scorer's state is threaded explicitly: no hidden caches
+fn compare_names_with(
+    query: &PreparedQuery,
+    cache: &mut ScoringCache,
+    q_name: &[QueryToken],
+    r_name: &[StoredToken],
+    entries: &[usize; ALIGN_MAX],
+    scratch: &mut Vec<f64>,
+    keep_detail: bool,
+) -> NameOutcome {
+    let m = q_name.len();
+    let n = r_name.len();
+    scratch.clear();
+    scratch.resize(m * n, -1.0);
     let q_count = query.token_count;
     for (i, qt) in q_name.iter().enumerate() {
         for j in 0..n.min(ALIGN_MAX) {
@@ -356,8 +395,7 @@ fn compare_names(
         let Some(tm) = cache.matches[entries[j] * q_count + qt.slot] else {
             continue;
         };
-        let r_info = ctx.table.get(r_name[j].id);
-        let r_kind = r_info.map_or(TokenKind::Normal, |t| t.kind);
+        let r_kind = r_name[j].kind;
         let weight = if tm.likeness == Likeness::Initial {
             INITIAL_WEIGHT
         } else if qt.info.kind == TokenKind::Particle || r_kind == TokenKind::Particle {
@@ -558,9 +596,33 @@ pub fn evaluate(
     let mut names_compared = false;
     if !query.names.is_empty() && !person.tokens.is_empty() {
         let mut best: Option<(f64, usize, &[StoredToken])> = None;
+        let q_count = query.token_count;
+        // Each record name's cache entries, looked up once for all the query's names.
+        let mut name_entries: SmallVec<[(&[StoredToken], [usize; ALIGN_MAX]); 4]> = SmallVec::new();
+        for r_name in person.names() {
+            let mut entries = [0usize; ALIGN_MAX];
+            for (j, rt) in r_name.iter().enumerate().take(ALIGN_MAX) {
+                entries[j] = record_token_entry(ctx, query, cache, rt.id);
+            }
+            name_entries.push((r_name, entries));
+        }
         for (qi, q_name) in query.names.iter().enumerate() {
-            for r_name in person.names() {
-                let outcome = compare_names(ctx, query, cache, q_name, r_name, scratch, false);
+            for (r_name, entries) in &name_entries {
+                let r_name: &[StoredToken] = r_name;
+                let used = &entries[..r_name.len().min(ALIGN_MAX)];
+                if !any_agreement(cache, q_count, q_name, used) {
+                    // Nothing alike: the names do not agree at all (what the alignment would find).
+                    if best.is_none() {
+                        best = Some((NO_NAME_AGREEMENT, qi, r_name));
+                        names_exceptional = false;
+                        names_shortfall = 0.0;
+                        names_unmatched = 0;
+                        names_unmatched_record = 0;
+                    }
+                    continue;
+                }
+                let outcome =
+                    compare_names_with(query, cache, q_name, r_name, entries, scratch, false);
                 if best.is_none_or(|(b, _, _)| outcome.log_odds > b) {
                     best = Some((outcome.log_odds, qi, r_name));
                     names_exceptional = outcome.exceptional;

@@ -31,6 +31,15 @@ pub struct FormInfo {
     /// Hash of the transcription frame (see [`crate::keys::transcription_frame`]), 0 when it has fewer
     /// than two consonants; compared only between a Latin token and a Han, Kana or Hangul one.
     pub transcription: u64,
+    /// The letters present, as a bit set (bit `byte & 63`): bounds Jaro-Winkler before computing it.
+    pub letters: u64,
+    /// Hash of `latin`, compared before the letters themselves.
+    pub latin_hash: u64,
+}
+
+/// Bit set of the bytes of a Latin form (bit `byte & 63`; collisions only loosen the bound it serves).
+pub fn letter_set(latin: &str) -> u64 {
+    latin.bytes().fold(0, |set, b| set | 1u64 << (b & 63))
 }
 
 /// A distinct token (by cleaned surface) and its analysis.
@@ -83,6 +92,8 @@ impl TokenInfo {
                     consonants_len: consonants.len().min(255) as u8,
                     metaphone: [code(&primary), code(&alternate)],
                     beider_morse: beider_morse.into_boxed_slice(),
+                    letters: letter_set(&form.text),
+                    latin_hash: hash_bytes(b'l', form.text.as_bytes()),
                     latin: form.text.into_boxed_str(),
                     scheme: form.scheme,
                 }

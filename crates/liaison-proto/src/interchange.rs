@@ -635,6 +635,33 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Whatever a line holds, decoding answers with a record or an error naming a field, never a panic.
+        #[test]
+        fn decoding_arbitrary_text_never_panics(text in "\\PC{0,200}") {
+            let _ = decode_record(&text);
+        }
+
+        /// Arbitrary values in every field of a well-formed person: decode, and if valid, round-trip.
+        #[test]
+        fn persons_with_arbitrary_fields_round_trip(
+            id in "\\PC{0,12}",
+            full in "\\PC{0,30}",
+            date in "[0-9-]{0,12}",
+            country in "[A-Z]{1,4}",
+            sex in "[MFXU?]",
+        ) {
+            let line = serde_json::json!({
+                "type": "person", "id": id, "names": [{"full": full}],
+                "birth_dates": [date], "nationalities": [country], "sex": sex,
+            });
+            if let Ok(decoded) = decode_value(&line) {
+                let again = decode_value(&encode_record(&decoded.record)).unwrap();
+                proptest::prop_assert_eq!(again.record, decoded.record);
+            }
+        }
+    }
+
     #[test]
     fn unknown_fields_are_warnings() {
         let decoded =

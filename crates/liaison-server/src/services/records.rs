@@ -647,7 +647,12 @@ async fn exists(
     if in_file.contains(&fingerprint(record_type, id)) {
         return Ok(true);
     }
-    Ok(node.store.get_record(record_type, id).await?.is_some())
+    // Only existence matters here: the id index answers without reading the body and its references.
+    Ok(node
+        .store
+        .record_types_with_id(id)
+        .await?
+        .contains(&record_type))
 }
 
 async fn flush(

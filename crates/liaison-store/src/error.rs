@@ -15,6 +15,10 @@ pub enum StoreError {
     /// The thing to change, or the thing it refers to, does not exist.
     #[error("not found: {0}")]
     NotFound(String),
+    /// A value handed to the store breaks one of its rules (a hit filed under another run, an unknown verdict);
+    /// nothing was written.
+    #[error("invalid value: {0}")]
+    Invalid(String),
     /// The database url is not one the store understands. Never contains the url itself, which may hold a
     /// password.
     #[error("invalid database url: {0}")]

@@ -5,8 +5,9 @@
 //! timestamps to the microsecond so values read back exactly, and pass one conformance suite (`tests/it`).
 //! Records are opaque JSON bodies with a few indexed columns and the list of records each one points at (kept as
 //! rows, so a referenced record is not deleted silently and who points at a record is one index lookup); users,
-//! API tokens (by digest), sessions (by digest) and settings are rows; the audit log is append-only, guarded by
-//! triggers and checked by [`verify_audit`].
+//! API tokens (by digest), sessions (by digest) and settings are rows; so are screening runs (their reports
+//! opaque JSON), the hits they raised with the officers' verdicts, and the versions of the risk rule set; the
+//! audit log is append-only, guarded by triggers and checked by [`verify_audit`].
 
 mod audit;
 mod error;
@@ -29,7 +30,10 @@ pub use audit::{
     GENESIS_HASH, audit_canonical_bytes, verify_audit,
 };
 pub use error::{StoreError, StoreResult};
-pub use model::{PutOutcome, SessionRow, StoredRecord, TokenRow, UserRow};
+pub use model::{
+    HitStatRow, PutOutcome, RuleSetRow, ScreeningHitRow, ScreeningRunRow, SessionRow, StoredRecord,
+    TokenRow, UserRow, VERDICT_FALSE_HIT, VERDICT_TRUE_HIT,
+};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -170,6 +174,67 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Sets or replaces the value.
     async fn put_setting(&self, key: &str, value: &str) -> StoreResult<()>;
+
+    // Border screening: runs, their hits and the officers' verdicts.
+
+    /// Stores the run and its hits in one transaction. `Conflict` if the run id or a hit id exists (nothing is
+    /// stored then); `Invalid` if a hit names another run, two hits share an id, or a verdict is neither
+    /// [`VERDICT_TRUE_HIT`] nor [`VERDICT_FALSE_HIT`]. Each hit takes the run's `created_at` for
+    /// [`Store::hit_statistics`].
+    async fn put_screening_run(
+        &self,
+        run: &ScreeningRunRow,
+        hits: &[ScreeningHitRow],
+    ) -> StoreResult<()>;
+
+    async fn get_screening_run(&self, id: &str) -> StoreResult<Option<ScreeningRunRow>>;
+
+    /// Newest first (by `created_at`, then id descending), at most `limit`, each with its report.
+    async fn list_screening_runs(&self, limit: u32) -> StoreResult<Vec<ScreeningRunRow>>;
+
+    /// The hits of one run, by traveller then id (byte order); empty for an unknown run.
+    async fn screening_hits(&self, run_id: &str) -> StoreResult<Vec<ScreeningHitRow>>;
+
+    async fn get_screening_hit(&self, id: &str) -> StoreResult<Option<ScreeningHitRow>>;
+
+    /// Records (or changes) the verdict on a hit. False if there is no such hit; `Invalid` if the verdict is
+    /// neither [`VERDICT_TRUE_HIT`] nor [`VERDICT_FALSE_HIT`].
+    async fn review_hit(
+        &self,
+        hit_id: &str,
+        verdict: &str,
+        reviewer: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+
+    /// Hits, confirmed (verdict `true_hit`) and false (`false_hit`) per rule id (`"rule"`), per alert category
+    /// (`"alert_category"`), per band (`"band"`) and per kind (`"kind"`), over hits whose run was created at or
+    /// after `since` (all when `None`). Rows are ordered by dimension then key (byte order); hits with no rule
+    /// id or no alert category are left out of that dimension.
+    async fn hit_statistics(&self, since: Option<DateTime<Utc>>) -> StoreResult<Vec<HitStatRow>>;
+
+    // Risk rule sets, versioned.
+
+    /// Adds a new version (the highest plus one, starting at 1) and makes it the only active one, in one
+    /// transaction, and returns it.
+    async fn add_ruleset(
+        &self,
+        name: &str,
+        text: &str,
+        fingerprint: &str,
+        created_by: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<RuleSetRow>;
+
+    /// The version in force, `None` before the first is added.
+    async fn active_ruleset(&self) -> StoreResult<Option<RuleSetRow>>;
+
+    /// Every version, newest first.
+    async fn list_rulesets(&self) -> StoreResult<Vec<RuleSetRow>>;
+
+    /// Makes this version the only active one (a roll-back), in one transaction. False if there is no such
+    /// version (nothing changes then).
+    async fn activate_ruleset(&self, version: i64) -> StoreResult<bool>;
 
     // The audit log: append-only, hash-chained.
 

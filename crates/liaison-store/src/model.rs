@@ -1,4 +1,5 @@
-//! The values the store keeps for records, users, API tokens and sessions, as callers see them.
+//! The values the store keeps for records, users, API tokens, sessions, screening runs with their reviewed hits,
+//! and risk rule sets, as callers see them.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use liaison_core::{RecordType, Role};
@@ -101,6 +102,83 @@ impl std::fmt::Debug for SessionRow {
             .field("csrf_token", &"<redacted>")
             .finish()
     }
+}
+
+/// One screening of a manifest or of a single document, with its report as JSON (opaque to the store).
+/// `created_at` is kept to the microsecond.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScreeningRunRow {
+    /// Unique (UUIDv7 text).
+    pub id: String,
+    /// `"manifest"` or `"document"`.
+    pub kind: String,
+    pub created_at: DateTime<Utc>,
+    /// Who ran it.
+    pub username: String,
+    pub purpose: String,
+    pub case_ref: Option<String>,
+    /// What was screened, e.g. `paxlst LH400 2026-11-29 FRA-JFK` or a file name.
+    pub source: String,
+    pub travellers: u32,
+    pub hits: u32,
+    /// The risk rule set version the run applied, if any.
+    pub ruleset_version: Option<i64>,
+    /// The report as JSON.
+    pub report: String,
+}
+
+/// One hit raised by a screening run, and the officer's verdict on it once reviewed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScreeningHitRow {
+    /// Unique across runs.
+    pub id: String,
+    /// The run that raised it.
+    pub run_id: String,
+    /// The index of the traveller in the run's report.
+    pub traveller: u32,
+    /// `"person"`, `"document"`, `"vehicle"` or `"rule"`.
+    pub kind: String,
+    /// `"strong"` or `"possible"`.
+    pub band: String,
+    pub alert_category: Option<String>,
+    pub rule_id: Option<String>,
+    /// The matched record, e.g. `person/p1`.
+    pub record_ref: Option<String>,
+    /// `None` until reviewed, then [`VERDICT_TRUE_HIT`] or [`VERDICT_FALSE_HIT`].
+    pub verdict: Option<String>,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+}
+
+/// The verdict on a hit that was the person, document or vehicle sought.
+pub const VERDICT_TRUE_HIT: &str = "true_hit";
+/// The verdict on a hit that was not.
+pub const VERDICT_FALSE_HIT: &str = "false_hit";
+
+/// Figures of hits along one dimension (`"rule"`, `"alert_category"`, `"band"` or `"kind"`) for one key of
+/// it: how many were raised, how many were confirmed (verdict `true_hit`) and how many were false
+/// (`false_hit`). Hits not yet reviewed count only in `hits`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HitStatRow {
+    pub dimension: String,
+    pub key: String,
+    pub hits: u64,
+    pub confirmed: u64,
+    pub false_hits: u64,
+}
+
+/// A version of the node's risk rule set. `created_at` is kept to the microsecond.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RuleSetRow {
+    /// 1, 2, 3... assigned by the store.
+    pub version: i64,
+    pub name: String,
+    pub text: String,
+    pub fingerprint: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    /// Whether this is the version in force; at most one is.
+    pub active: bool,
 }
 
 #[cfg(test)]

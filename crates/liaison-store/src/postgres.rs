@@ -13,13 +13,15 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{AssertSqlSafe, PgConnection, Postgres, QueryBuilder};
 
 use crate::rows::{
-    self, AuditColumns, RecordColumns, RecordReferenceColumns, UserColumns, json_strings,
-    roles_text,
+    self, AuditColumns, HitStatColumns, RecordColumns, RecordReferenceColumns, ScreeningHitColumns,
+    ScreeningRunColumns, UserColumns, json_strings, roles_text,
 };
 use crate::sql::Placeholders;
+use crate::timestamp::truncate;
 use crate::{
-    AuditDraft, AuditEntry, AuditFilter, PutOutcome, SessionRow, Store, StoreError, StoreResult,
-    StoredRecord, TokenRow, UserRow, audit, sql,
+    AuditDraft, AuditEntry, AuditFilter, HitStatRow, PutOutcome, RuleSetRow, ScreeningHitRow,
+    ScreeningRunRow, SessionRow, Store, StoreError, StoreResult, StoredRecord, TokenRow, UserRow,
+    audit, sql,
 };
 
 /// Connections per process; PostgreSQL's default limit of 100 leaves room for several nodes and tools.
@@ -33,6 +35,10 @@ const BEGIN_SNAPSHOT_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ O
 // every committed reference and none appears until it commits. Deletes are rare and short.
 const LOCK_REFERENCES_FOR_WRITE: &str = "LOCK TABLE record_references IN ROW EXCLUSIVE MODE";
 const LOCK_REFERENCES_FOR_DELETE: &str = "LOCK TABLE record_references IN SHARE ROW EXCLUSIVE MODE";
+
+/// Taken by `add_ruleset` and `activate_ruleset`: it conflicts with itself, so versions are numbered and
+/// activated one transaction at a time, from any process, while reads go on.
+const LOCK_RULESETS: &str = "LOCK TABLE rulesets IN SHARE ROW EXCLUSIVE MODE";
 
 /// A [`Store`] on PostgreSQL.
 #[derive(Debug)]
@@ -421,6 +427,193 @@ impl Store for PostgresStore {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn put_screening_run(
+        &self,
+        run: &ScreeningRunRow,
+        hits: &[ScreeningHitRow],
+    ) -> StoreResult<()> {
+        rows::check_hits(run, hits)?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(sql::INSERT_SCREENING_RUN)
+            .bind(run.id.as_str())
+            .bind(run.kind.as_str())
+            .bind(run.created_at)
+            .bind(run.username.as_str())
+            .bind(run.purpose.as_str())
+            .bind(run.case_ref.as_deref())
+            .bind(run.source.as_str())
+            .bind(i64::from(run.travellers))
+            .bind(i64::from(run.hits))
+            .bind(run.ruleset_version)
+            .bind(run.report.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(|err| {
+                StoreError::from_write(err, || format!("screening run `{}`", run.id), String::new)
+            })?;
+        for chunk in hits.chunks(sql::HITS_PER_STATEMENT) {
+            let statement = sql::insert_hits_statement(chunk.len(), Placeholders::Numbered);
+            let mut query = sqlx::query(AssertSqlSafe(statement));
+            for hit in chunk {
+                query = query
+                    .bind(hit.id.as_str())
+                    .bind(hit.run_id.as_str())
+                    .bind(run.created_at)
+                    .bind(i64::from(hit.traveller))
+                    .bind(hit.kind.as_str())
+                    .bind(hit.band.as_str())
+                    .bind(hit.alert_category.as_deref())
+                    .bind(hit.rule_id.as_deref())
+                    .bind(hit.record_ref.as_deref())
+                    .bind(hit.verdict.as_deref())
+                    .bind(hit.reviewed_by.as_deref())
+                    .bind(hit.reviewed_at);
+            }
+            query.execute(&mut *tx).await.map_err(|err| {
+                StoreError::from_write(
+                    err,
+                    || format!("a hit id of screening run `{}`", run.id),
+                    || format!("screening run `{}`", run.id),
+                )
+            })?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_screening_run(&self, id: &str) -> StoreResult<Option<ScreeningRunRow>> {
+        let row: Option<ScreeningRunColumns> = sqlx::query_as(sql::SELECT_SCREENING_RUN)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(ScreeningRunRow::try_from).transpose()
+    }
+
+    async fn list_screening_runs(&self, limit: u32) -> StoreResult<Vec<ScreeningRunRow>> {
+        let rows: Vec<ScreeningRunColumns> = sqlx::query_as(sql::LIST_SCREENING_RUNS)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(ScreeningRunRow::try_from).collect()
+    }
+
+    async fn screening_hits(&self, run_id: &str) -> StoreResult<Vec<ScreeningHitRow>> {
+        let rows: Vec<ScreeningHitColumns> = sqlx::query_as(sql::SCREENING_HITS)
+            .bind(run_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(ScreeningHitRow::try_from).collect()
+    }
+
+    async fn get_screening_hit(&self, id: &str) -> StoreResult<Option<ScreeningHitRow>> {
+        let row: Option<ScreeningHitColumns> = sqlx::query_as(sql::SELECT_SCREENING_HIT)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(ScreeningHitRow::try_from).transpose()
+    }
+
+    async fn review_hit(
+        &self,
+        hit_id: &str,
+        verdict: &str,
+        reviewer: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        rows::check_verdict(verdict)?;
+        let result = sqlx::query(sql::REVIEW_HIT)
+            .bind(hit_id)
+            .bind(verdict)
+            .bind(reviewer)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn hit_statistics(&self, since: Option<DateTime<Utc>>) -> StoreResult<Vec<HitStatRow>> {
+        let rows: Vec<HitStatColumns> = sqlx::query_as(sql::HIT_STATISTICS)
+            .bind(since)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(HitStatRow::try_from).collect()
+    }
+
+    async fn add_ruleset(
+        &self,
+        name: &str,
+        text: &str,
+        fingerprint: &str,
+        created_by: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<RuleSetRow> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(LOCK_RULESETS).execute(&mut *tx).await?;
+        let version: i64 = sqlx::query_scalar(sql::NEXT_RULESET_VERSION)
+            .fetch_one(&mut *tx)
+            .await?;
+        let row = RuleSetRow {
+            version,
+            name: name.to_owned(),
+            text: text.to_owned(),
+            fingerprint: fingerprint.to_owned(),
+            created_by: created_by.to_owned(),
+            created_at: truncate(at),
+            active: true,
+        };
+        sqlx::query(sql::DEACTIVATE_OTHER_RULESETS)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(sql::INSERT_RULESET)
+            .bind(row.version)
+            .bind(row.name.as_str())
+            .bind(row.text.as_str())
+            .bind(row.fingerprint.as_str())
+            .bind(row.created_by.as_str())
+            .bind(row.created_at)
+            .bind(row.active)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    async fn active_ruleset(&self) -> StoreResult<Option<RuleSetRow>> {
+        Ok(sqlx::query_as(sql::ACTIVE_RULESET)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn list_rulesets(&self) -> StoreResult<Vec<RuleSetRow>> {
+        Ok(sqlx::query_as(sql::LIST_RULESETS)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn activate_ruleset(&self, version: i64) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(LOCK_RULESETS).execute(&mut *tx).await?;
+        let exists: Option<i64> = sqlx::query_scalar(sql::RULESET_EXISTS)
+            .bind(version)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        sqlx::query(sql::DEACTIVATE_OTHER_RULESETS)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(sql::ACTIVATE_RULESET)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn append_audit(&self, draft: &AuditDraft) -> StoreResult<AuditEntry> {

@@ -7,7 +7,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use liaison_core::{RecordType, Role};
 use serde_json::Value;
 
-use crate::{AuditEntry, StoreError, StoreResult, StoredRecord, UserRow};
+use crate::{
+    AuditEntry, HitStatRow, ScreeningHitRow, ScreeningRunRow, StoreError, StoreResult,
+    StoredRecord, UserRow, VERDICT_FALSE_HIT, VERDICT_TRUE_HIT,
+};
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct RecordColumns {
@@ -297,4 +300,160 @@ pub(crate) fn record_types(names: &[String]) -> StoreResult<Vec<RecordType>> {
         .collect::<StoreResult<Vec<_>>>()?;
     types.sort();
     Ok(types)
+}
+
+/// A count kept as an integer column, back as the `u32` it was written from.
+fn stored_u32(value: i64, what: impl FnOnce() -> String) -> StoreResult<u32> {
+    u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("{} is {value}", what())))
+}
+
+/// A count the database computed, as a `u64`.
+fn stored_u64(value: i64, what: impl FnOnce() -> String) -> StoreResult<u64> {
+    u64::try_from(value).map_err(|_| StoreError::Corrupt(format!("{} is {value}", what())))
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ScreeningRunColumns {
+    id: String,
+    kind: String,
+    created_at: DateTime<Utc>,
+    username: String,
+    purpose: String,
+    case_ref: Option<String>,
+    source: String,
+    travellers: i64,
+    hits: i64,
+    ruleset_version: Option<i64>,
+    report: String,
+}
+
+impl TryFrom<ScreeningRunColumns> for ScreeningRunRow {
+    type Error = StoreError;
+
+    fn try_from(row: ScreeningRunColumns) -> StoreResult<ScreeningRunRow> {
+        let travellers = stored_u32(row.travellers, || {
+            format!("traveller count of screening run `{}`", row.id)
+        })?;
+        let hits = stored_u32(row.hits, || {
+            format!("hit count of screening run `{}`", row.id)
+        })?;
+        Ok(ScreeningRunRow {
+            id: row.id,
+            kind: row.kind,
+            created_at: row.created_at,
+            username: row.username,
+            purpose: row.purpose,
+            case_ref: row.case_ref,
+            source: row.source,
+            travellers,
+            hits,
+            ruleset_version: row.ruleset_version,
+            report: row.report,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ScreeningHitColumns {
+    id: String,
+    run_id: String,
+    traveller: i64,
+    kind: String,
+    band: String,
+    alert_category: Option<String>,
+    rule_id: Option<String>,
+    record_ref: Option<String>,
+    verdict: Option<String>,
+    reviewed_by: Option<String>,
+    reviewed_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<ScreeningHitColumns> for ScreeningHitRow {
+    type Error = StoreError;
+
+    fn try_from(row: ScreeningHitColumns) -> StoreResult<ScreeningHitRow> {
+        let traveller = stored_u32(row.traveller, || {
+            format!("traveller index of screening hit `{}`", row.id)
+        })?;
+        Ok(ScreeningHitRow {
+            id: row.id,
+            run_id: row.run_id,
+            traveller,
+            kind: row.kind,
+            band: row.band,
+            alert_category: row.alert_category,
+            rule_id: row.rule_id,
+            record_ref: row.record_ref,
+            verdict: row.verdict,
+            reviewed_by: row.reviewed_by,
+            reviewed_at: row.reviewed_at,
+        })
+    }
+}
+
+/// A row of `HIT_STATISTICS`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct HitStatColumns {
+    dimension: String,
+    key: String,
+    hits: i64,
+    confirmed: i64,
+    false_hits: i64,
+}
+
+impl TryFrom<HitStatColumns> for HitStatRow {
+    type Error = StoreError;
+
+    fn try_from(row: HitStatColumns) -> StoreResult<HitStatRow> {
+        let what = |figure: &str| format!("{figure} of {} `{}`", row.dimension, row.key);
+        Ok(HitStatRow {
+            hits: stored_u64(row.hits, || what("hits"))?,
+            confirmed: stored_u64(row.confirmed, || what("confirmed hits"))?,
+            false_hits: stored_u64(row.false_hits, || what("false hits"))?,
+            dimension: row.dimension,
+            key: row.key,
+        })
+    }
+}
+
+/// Refuses a verdict the statistics would not count: only a true or a false hit can be recorded.
+pub(crate) fn check_verdict(verdict: &str) -> StoreResult<()> {
+    match verdict_problem(verdict) {
+        None => Ok(()),
+        Some(problem) => Err(StoreError::Invalid(problem)),
+    }
+}
+
+fn verdict_problem(verdict: &str) -> Option<String> {
+    (verdict != VERDICT_TRUE_HIT && verdict != VERDICT_FALSE_HIT).then(|| {
+        format!("verdict `{verdict}` is neither `{VERDICT_TRUE_HIT}` nor `{VERDICT_FALSE_HIT}`")
+    })
+}
+
+/// Checks the hits handed with `run` before anything is written: each belongs to the run, has an id of its
+/// own within the batch and a known verdict if it has one. Ids taken by stored hits are the database's to
+/// find (`Conflict`).
+pub(crate) fn check_hits(run: &ScreeningRunRow, hits: &[ScreeningHitRow]) -> StoreResult<()> {
+    let mut ids = std::collections::HashSet::with_capacity(hits.len());
+    for (index, hit) in hits.iter().enumerate() {
+        if hit.run_id != run.id {
+            return Err(StoreError::Invalid(format!(
+                "hits[{index}] (`{}`) belongs to screening run `{}`, not `{}`",
+                hit.id, hit.run_id, run.id
+            )));
+        }
+        if !ids.insert(hit.id.as_str()) {
+            return Err(StoreError::Invalid(format!(
+                "hits[{index}]: hit id `{}` is given twice",
+                hit.id
+            )));
+        }
+        if let Some(problem) = hit.verdict.as_deref().and_then(verdict_problem) {
+            return Err(StoreError::Invalid(format!(
+                "hits[{index}] (`{}`): {problem}",
+                hit.id
+            )));
+        }
+    }
+    Ok(())
 }

@@ -15,6 +15,9 @@ pub(crate) const ROWS_PER_STATEMENT: usize = 1_000;
 /// References per statement. Each takes 5 bind parameters, so a statement stays far below either limit.
 pub(crate) const REFERENCES_PER_STATEMENT: usize = 1_000;
 
+/// Screening hits per statement. Each takes 12 bind parameters, so a statement stays far below either limit.
+pub(crate) const HITS_PER_STATEMENT: usize = 1_000;
+
 /// The batch with each (type, id) once, at the place of its first occurrence and with its last value: the same
 /// result as upserting one by one, and what PostgreSQL requires (one statement may not touch a row twice).
 pub(crate) fn distinct_records(batch: &[StoredRecord]) -> Vec<&StoredRecord> {
@@ -165,6 +168,18 @@ pub(crate) fn delete_references_statement(rows: usize, placeholders: Placeholder
     sql
 }
 
+/// Stores `rows` hits of one run, each bound as `id, run_id, created_at, traveller, kind, band, alert_category,
+/// rule_id, record_ref, verdict, reviewed_by, reviewed_at` (numbered from `$1`).
+pub(crate) fn insert_hits_statement(rows: usize, placeholders: Placeholders) -> String {
+    let mut sql = String::with_capacity(200 + rows * 64);
+    sql.push_str(
+        "INSERT INTO screening_hits (id, run_id, created_at, traveller, kind, band, alert_category, rule_id, \
+         record_ref, verdict, reviewed_by, reviewed_at) VALUES ",
+    );
+    push_parameter_rows(&mut sql, rows, 12, 1, placeholders);
+    sql
+}
+
 // The columns each table's queries select, as macros so that `concat!` builds `&'static str` statements from
 // them (sqlx accepts static text as free of injected input).
 
@@ -202,6 +217,28 @@ macro_rules! audit_columns {
     () => {
         "seq, at, node, actor, action, objects, purpose, case_ref, recipients, outcome, detail, request_id, \
          prev_hash, hash"
+    };
+}
+
+/// The columns of `screening_runs` that make a `ScreeningRunColumns`.
+macro_rules! screening_run_columns {
+    () => {
+        "id, kind, created_at, username, purpose, case_ref, source, travellers, hits, ruleset_version, report"
+    };
+}
+
+/// The columns of `screening_hits` that make a `ScreeningHitColumns`.
+macro_rules! screening_hit_columns {
+    () => {
+        "id, run_id, traveller, kind, band, alert_category, rule_id, record_ref, verdict, reviewed_by, \
+         reviewed_at"
+    };
+}
+
+/// The columns of `rulesets` that make a `RuleSetRow`.
+macro_rules! ruleset_columns {
+    () => {
+        "version, name, text, fingerprint, created_by, created_at, active"
     };
 }
 
@@ -294,6 +331,88 @@ pub(crate) const DELETE_SESSIONS_OF: &str = "DELETE FROM sessions WHERE username
 pub(crate) const GET_SETTING: &str = "SELECT value FROM settings WHERE key = $1";
 pub(crate) const PUT_SETTING: &str = "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 
+pub(crate) const INSERT_SCREENING_RUN: &str = concat!(
+    "INSERT INTO screening_runs (",
+    screening_run_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+);
+pub(crate) const SELECT_SCREENING_RUN: &str = concat!(
+    "SELECT ",
+    screening_run_columns!(),
+    " FROM screening_runs WHERE id = $1"
+);
+/// `$1` the most to return. Newest first; of runs of the same microsecond, the greater id first (UUIDv7 ids
+/// grow with time).
+pub(crate) const LIST_SCREENING_RUNS: &str = concat!(
+    "SELECT ",
+    screening_run_columns!(),
+    " FROM screening_runs ORDER BY created_at DESC, id DESC LIMIT $1"
+);
+pub(crate) const SCREENING_HITS: &str = concat!(
+    "SELECT ",
+    screening_hit_columns!(),
+    " FROM screening_hits WHERE run_id = $1 ORDER BY traveller, id"
+);
+pub(crate) const SELECT_SCREENING_HIT: &str = concat!(
+    "SELECT ",
+    screening_hit_columns!(),
+    " FROM screening_hits WHERE id = $1"
+);
+/// `$1` hit id, `$2` verdict, `$3` reviewer, `$4` time of the review.
+pub(crate) const REVIEW_HIT: &str =
+    "UPDATE screening_hits SET verdict = $2, reviewed_by = $3, reviewed_at = $4 WHERE id = $1";
+
+/// One dimension of [`HIT_STATISTICS`]: `$1` is the earliest run time counted, or null for all.
+macro_rules! hit_statistics_of {
+    ($dimension:literal, $column:literal) => {
+        concat!(
+            "SELECT '",
+            $dimension,
+            "' AS dimension, ",
+            $column,
+            " AS key, count(*) AS hits, count(CASE WHEN verdict = 'true_hit' THEN 1 END) AS confirmed, \
+             count(CASE WHEN verdict = 'false_hit' THEN 1 END) AS false_hits FROM screening_hits WHERE ",
+            $column,
+            " IS NOT NULL AND ($1 IS NULL OR created_at >= $1) GROUP BY ",
+            $column
+        )
+    };
+}
+
+/// `(dimension, key, hits, confirmed, false_hits)` rows, by dimension then key. One statement, so every
+/// dimension counts the same hits.
+pub(crate) const HIT_STATISTICS: &str = concat!(
+    hit_statistics_of!("alert_category", "alert_category"),
+    " UNION ALL ",
+    hit_statistics_of!("band", "band"),
+    " UNION ALL ",
+    hit_statistics_of!("kind", "kind"),
+    " UNION ALL ",
+    hit_statistics_of!("rule", "rule_id"),
+    " ORDER BY dimension, key"
+);
+
+pub(crate) const NEXT_RULESET_VERSION: &str = "SELECT coalesce(max(version), 0) + 1 FROM rulesets";
+/// Binds the columns of a `RuleSetRow` in order.
+pub(crate) const INSERT_RULESET: &str = concat!(
+    "INSERT INTO rulesets (",
+    ruleset_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7)"
+);
+pub(crate) const RULESET_EXISTS: &str = "SELECT version FROM rulesets WHERE version = $1";
+/// `$1` the version to leave alone. Runs before a version is activated: the database allows one active version
+/// at a time.
+pub(crate) const DEACTIVATE_OTHER_RULESETS: &str =
+    "UPDATE rulesets SET active = FALSE WHERE active AND version <> $1";
+pub(crate) const ACTIVATE_RULESET: &str = "UPDATE rulesets SET active = TRUE WHERE version = $1";
+pub(crate) const ACTIVE_RULESET: &str =
+    concat!("SELECT ", ruleset_columns!(), " FROM rulesets WHERE active");
+pub(crate) const LIST_RULESETS: &str = concat!(
+    "SELECT ",
+    ruleset_columns!(),
+    " FROM rulesets ORDER BY version DESC"
+);
+
 pub(crate) const AUDIT_HEAD: &str = "SELECT last_seq, last_hash FROM audit_head WHERE id = 1";
 pub(crate) const INSERT_AUDIT: &str = concat!(
     "INSERT INTO audit_log (",
@@ -377,6 +496,31 @@ mod tests {
             delete.starts_with("WITH keys (id, record_type) AS (VALUES (?, ?), (?, ?)) DELETE"),
             "{delete}"
         );
+    }
+
+    #[test]
+    fn hit_statement_binds_twelve_per_row() {
+        let sql = insert_hits_statement(2, Placeholders::Numbered);
+        assert!(
+            sql.ends_with(
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12), \
+                 ($13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)"
+            ),
+            "{sql}"
+        );
+    }
+
+    #[test]
+    fn hit_statistics_cover_four_dimensions() {
+        for dimension in [
+            "'alert_category' AS dimension, alert_category AS key",
+            "'band' AS dimension, band AS key",
+            "'kind' AS dimension, kind AS key",
+            "'rule' AS dimension, rule_id AS key",
+        ] {
+            assert!(HIT_STATISTICS.contains(dimension), "{HIT_STATISTICS}");
+        }
+        assert!(HIT_STATISTICS.contains("rule_id IS NOT NULL AND"));
     }
 
     #[test]

@@ -268,6 +268,9 @@ pub struct ExplanationItem {
 pub struct HitAlert {
     pub id: String,
     pub category: String,
+    /// What the issuing authority asks the officer to do ("Arrest; notify issuing authority within 12 hours").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -3,6 +3,7 @@
 //! the domain types of `liaison-core`.
 
 pub mod api;
+pub mod border;
 mod csv_persons;
 mod fields;
 mod interchange;

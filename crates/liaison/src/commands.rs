@@ -135,7 +135,7 @@ pub async fn init(data_dir: &Path, args: InitArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn open_node(config: &Config) -> anyhow::Result<Node> {
+pub(crate) async fn open_node(config: &Config) -> anyhow::Result<Node> {
     let store = liaison_store::open(&config.database_url)
         .await
         .with_context(|| format!("cannot open the database of {}", config.data_dir.display()))?;
@@ -158,7 +158,7 @@ async fn open_node(config: &Config) -> anyhow::Result<Node> {
 }
 
 /// Builds the screening index from the store and attaches it to the node.
-async fn with_screening(mut node: Node) -> anyhow::Result<Node> {
+pub(crate) async fn with_screening(mut node: Node) -> anyhow::Result<Node> {
     let started = std::time::Instant::now();
     let index = ScreeningIndex::build(node.store.as_ref()).await?;
     tracing::info!(
@@ -375,7 +375,7 @@ pub async fn export(data_dir: &Path, args: ExportArgs) -> anyhow::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-fn tempfile_in(directory: &Path) -> anyhow::Result<(std::fs::File, PathBuf)> {
+pub(crate) fn tempfile_in(directory: &Path) -> anyhow::Result<(std::fs::File, PathBuf)> {
     let path = directory.join(format!(".liaison-export-{}.partial", std::process::id()));
     let file = std::fs::OpenOptions::new()
         .write(true)

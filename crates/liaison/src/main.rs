@@ -1,6 +1,7 @@
 //! `liaison`: the one binary of a Liaison node. Commands set up a node, run it, load and export its records,
 //! manage users and tokens, and check the audit log.
 
+mod border;
 mod commands;
 mod config;
 
@@ -40,6 +41,14 @@ enum Command {
     /// Screen one person against this node's records: hits with a score, a band (strong or possible) and an
     /// explanation. Every screening states a purpose and is audited.
     Screen(commands::ScreenArgs),
+    /// Check a travel document's machine-readable zone.
+    Mrz {
+        #[command(subcommand)]
+        command: border::MrzCommand,
+    },
+    /// Screen every traveller of a passenger manifest (PAXLST, PNRGOV or CSV) against wanted and missing
+    /// persons, listed documents and risk rules; a report per traveller, audited with its purpose.
+    ScreenManifest(border::ScreenManifestArgs),
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -78,6 +87,8 @@ fn main() -> ExitCode {
             Command::Import(args) => commands::import(&cli.data_dir, args).await,
             Command::Export(args) => commands::export(&cli.data_dir, args).await,
             Command::Screen(args) => commands::screen(&cli.data_dir, args).await,
+            Command::Mrz { command } => border::mrz(&cli.data_dir, command).await,
+            Command::ScreenManifest(args) => border::screen_manifest(&cli.data_dir, args).await,
             Command::User { command } => commands::user(&cli.data_dir, command).await,
             Command::Token { command } => commands::token(&cli.data_dir, command).await,
             Command::Audit { command } => commands::audit(&cli.data_dir, command).await,

@@ -1,6 +1,7 @@
 //! The HTTP edge: the router, its middleware (request ids, tracing, size limits, timeouts, panics caught,
 //! metrics) and the server loop.
 
+mod border;
 mod error;
 mod extract;
 mod openapi;
@@ -58,6 +59,7 @@ pub fn router(node: Node) -> Router {
     };
     let request_id = HeaderName::from_static("x-request-id");
     routes::routes()
+        .merge(border::routes())
         .merge(openapi::docs_router())
         .fallback(unknown_route)
         .layer(middleware::from_fn(record_metrics))

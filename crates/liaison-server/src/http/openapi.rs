@@ -5,15 +5,17 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::AppState;
-use super::routes;
+use super::{border, routes};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Liaison node API", description = "Records, authentication, users and the audit log of one Liaison node. Errors are RFC 9457 problem details. Every record access states a purpose."),
+    info(title = "Liaison node API", description = "Records, screening, border checks (documents, manifests, risk rules), authentication, users and the audit log of one Liaison node. Errors are RFC 9457 problem details. Every record access states a purpose."),
     paths(
         routes::healthz, routes::readyz, routes::login, routes::logout, routes::me, routes::change_password,
         routes::totp_enrol, routes::totp_confirm, routes::post_records, routes::get_record, routes::delete_record, routes::screen, routes::screen_batch, routes::list_users,
         routes::create_user, routes::create_token, routes::revoke_token, routes::search_audit, routes::verify_audit,
+        border::check_mrz, border::post_manifest, border::list_manifests, border::get_manifest, border::review_hit,
+        border::hit_statistics, border::list_rules, border::upload_rules, border::activate_rules,
     ),
     components(schemas(liaison_proto::api::Problem, liaison_proto::api::ProblemItem)),
     modifiers(&BearerAuth),

@@ -2,7 +2,10 @@
 
 pub mod audit;
 pub mod auth;
+pub mod border;
+pub mod checks;
 pub mod records;
+pub mod risk;
 pub mod screening;
 pub mod users;
 

@@ -1,7 +1,7 @@
 //! Screening: the in-memory matching index built from the store and kept current as records change, and the
 //! audited screening of one or many queries.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::RwLock;
 
 use liaison_core::{CountryCode, PartialDate, Purpose, Record, RecordType, Sex};
@@ -11,6 +11,7 @@ use liaison_proto::api::{
 };
 use liaison_store::Store;
 
+use super::checks::{IdentifierField, ObjectIndex, ObjectMatch};
 use super::records::{AccessReason, READ_ROLES, check_purpose};
 use super::{AuditEvent, Caller, ServiceError, record_audit, require_role};
 use crate::Node;
@@ -33,6 +34,8 @@ struct IndexState {
     index: MatchIndex,
     /// Which person holds each indexed document, to re-index the right person when a document changes.
     holder_of: HashMap<String, String>,
+    /// Listed documents and vehicles (stolen, lost, revoked...), for document and vehicle checks.
+    objects: ObjectIndex,
 }
 
 fn poisoned() -> ServiceError {
@@ -92,18 +95,37 @@ impl ScreeningIndex {
     pub async fn build(store: &dyn Store) -> Result<ScreeningIndex, ServiceError> {
         let mut documents_of: HashMap<String, Vec<DocumentKey>> = HashMap::new();
         let mut state = IndexState::default();
+        // Objects an alert is about are checked even when their own status is unremarkable; the alert may
+        // come before or after its subject in the store, so they are collected first and fetched at the end.
+        let mut alerted: HashSet<(RecordType, String)> = HashSet::new();
         let mut after = 0;
         loop {
             let page = store.records_page(after, BUILD_PAGE).await?;
             let Some((last, _)) = page.last() else { break };
             after = *last;
-            for (_, stored) in page
-                .iter()
-                .filter(|(_, r)| r.record_type == RecordType::Document)
-            {
-                let Some(Record::Document(document)) = decode(&stored.body) else {
-                    continue;
+            for (_, stored) in page.iter().filter(|(_, r)| {
+                matches!(
+                    r.record_type,
+                    RecordType::Document | RecordType::Vehicle | RecordType::Alert
+                )
+            }) {
+                let document = match decode(&stored.body) {
+                    Some(Record::Document(document)) => document,
+                    Some(Record::Vehicle(vehicle)) => {
+                        state.objects.upsert_vehicle(&vehicle, false);
+                        continue;
+                    }
+                    Some(Record::Alert(alert)) => {
+                        if let Some(subject) = alert.subject.filter(|s| {
+                            matches!(s.record_type, RecordType::Document | RecordType::Vehicle)
+                        }) {
+                            alerted.insert((subject.record_type, subject.id.as_str().to_owned()));
+                        }
+                        continue;
+                    }
+                    _ => continue,
                 };
+                state.objects.upsert_document(&document, false);
                 match &document.holder {
                     Some(holder) if holder.record_type == RecordType::Person => {
                         state.holder_of.insert(
@@ -137,6 +159,20 @@ impl ScreeningIndex {
                 state.index.upsert(indexed_person(&person, documents));
             }
         }
+        for (record_type, id) in alerted {
+            if state.objects.contains(record_type, &id) {
+                continue;
+            }
+            if let Some(stored) = store.get_record(record_type, &id).await? {
+                match decode(&stored.body) {
+                    Some(Record::Document(document)) => {
+                        state.objects.upsert_document(&document, true)
+                    }
+                    Some(Record::Vehicle(vehicle)) => state.objects.upsert_vehicle(&vehicle, true),
+                    _ => {}
+                }
+            }
+        }
         Ok(ScreeningIndex {
             state: RwLock::new(state),
         })
@@ -161,6 +197,8 @@ impl ScreeningIndex {
             match record_type {
                 RecordType::Person => self.refresh_person(store, id).await?,
                 RecordType::Document => self.refresh_document(store, id).await?,
+                RecordType::Vehicle => self.refresh_vehicle(store, id).await?,
+                RecordType::Alert => self.refresh_alert(store, id).await?,
                 _ => {}
             }
         }
@@ -218,9 +256,19 @@ impl ScreeningIndex {
             .and_then(|d| d.holder.as_ref())
             .filter(|h| h.record_type == RecordType::Person)
             .map(|h| h.id.as_str().to_owned());
+        let alerted = match &document {
+            Some(_) => has_alert(store, RecordType::Document, id).await?,
+            None => false,
+        };
         {
             let mut state = self.state.write().map_err(|_| poisoned())?;
             state.index.remove(RecordType::Document, id);
+            match &document {
+                Some(document) => state.objects.upsert_document(document, alerted),
+                None => {
+                    state.objects.remove(RecordType::Document, id);
+                }
+            }
             match (&document, &new_holder) {
                 (Some(_), Some(holder)) => {
                     state.holder_of.insert(id.to_owned(), holder.clone());
@@ -241,6 +289,73 @@ impl ScreeningIndex {
             self.refresh_person(store, &old).await?;
         }
         Ok(())
+    }
+
+    async fn refresh_vehicle(&self, store: &dyn Store, id: &str) -> Result<(), ServiceError> {
+        let vehicle = match store.get_record(RecordType::Vehicle, id).await? {
+            Some(stored) => match decode(&stored.body) {
+                Some(Record::Vehicle(vehicle)) => Some(vehicle),
+                _ => None,
+            },
+            None => None,
+        };
+        let alerted = match &vehicle {
+            Some(_) => has_alert(store, RecordType::Vehicle, id).await?,
+            None => false,
+        };
+        let mut state = self.state.write().map_err(|_| poisoned())?;
+        match vehicle {
+            Some(vehicle) => state.objects.upsert_vehicle(&vehicle, alerted),
+            None => {
+                state.objects.remove(RecordType::Vehicle, id);
+            }
+        }
+        Ok(())
+    }
+
+    /// An alert about a document or vehicle puts that object on the check list.
+    async fn refresh_alert(&self, store: &dyn Store, id: &str) -> Result<(), ServiceError> {
+        let Some(stored) = store.get_record(RecordType::Alert, id).await? else {
+            return Ok(());
+        };
+        let Some(Record::Alert(alert)) = decode(&stored.body) else {
+            return Ok(());
+        };
+        match alert.subject {
+            Some(subject) if subject.record_type == RecordType::Document => {
+                self.refresh_document(store, subject.id.as_str()).await
+            }
+            Some(subject) if subject.record_type == RecordType::Vehicle => {
+                self.refresh_vehicle(store, subject.id.as_str()).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The listed objects matching an identifier (see [`ObjectIndex::check`]).
+    pub fn check_object(
+        &self,
+        field: IdentifierField,
+        identifier: &str,
+        country: Option<&str>,
+    ) -> Result<Vec<ObjectMatch>, ServiceError> {
+        let state = self.state.read().map_err(|_| poisoned())?;
+        Ok(state.objects.check(field, identifier, country))
+    }
+
+    /// How many listed documents and vehicles are indexed for checks.
+    pub fn listed_objects(&self) -> usize {
+        self.state.read().map(|s| s.objects.len()).unwrap_or(0)
+    }
+
+    /// Screens queries straight against the index, without audit: for services that audit the whole batch
+    /// themselves (manifests).
+    pub(crate) fn screen_unaudited(
+        &self,
+        queries: &[Query],
+        limit: usize,
+    ) -> Result<Vec<liaison_matching::ScreenResult>, ServiceError> {
+        self.screen(queries, limit)
     }
 
     fn screen(
@@ -414,8 +529,21 @@ pub async fn screen(
     Ok(responses)
 }
 
+/// Whether any alert is about the record.
+async fn has_alert(
+    store: &dyn Store,
+    record_type: RecordType,
+    id: &str,
+) -> Result<bool, ServiceError> {
+    Ok(store
+        .referencing(record_type, id)
+        .await?
+        .iter()
+        .any(|(referrer, _)| *referrer == RecordType::Alert))
+}
+
 /// The alerts whose subject is the hit record, so the officer sees at once what a hit means.
-async fn alerts_on(
+pub(crate) async fn alerts_on(
     node: &Node,
     record_type: RecordType,
     id: &str,
@@ -434,6 +562,7 @@ async fn alerts_on(
             alerts.push(HitAlert {
                 id: referrer_id,
                 category: alert.category.as_str().into(),
+                action: alert.action.clone(),
             });
         }
     }

@@ -11,6 +11,7 @@ mod iccs;
 mod ids;
 mod kinds;
 mod record;
+pub mod risk;
 
 pub use country::CountryCode;
 pub use date::{PartialDate, parse_date};

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use liaison_core::{RecordType, Role};
-use liaison_store::{AuditDraft, Store, StoredRecord, UserRow};
+use liaison_store::{AuditDraft, ScreeningHitRow, ScreeningRunRow, Store, StoredRecord, UserRow};
 use sqlx::{AssertSqlSafe, Connection, PgConnection, SqliteConnection};
 
 /// The environment variable naming a PostgreSQL server (any database on it) the suite may create databases on.
@@ -221,5 +221,39 @@ pub fn draft(actor: &str, action: &str, objects: &[&str], at: DateTime<Utc>) -> 
         outcome: "ok".to_owned(),
         detail: None,
         request_id: None,
+    }
+}
+
+/// A manifest screening run at `at`, with a small report.
+pub fn screening_run(id: &str, at: DateTime<Utc>) -> ScreeningRunRow {
+    ScreeningRunRow {
+        id: id.to_owned(),
+        kind: "manifest".to_owned(),
+        created_at: at,
+        username: "officer1".to_owned(),
+        purpose: "border_control".to_owned(),
+        case_ref: None,
+        source: "paxlst LH400 2026-11-29 FRA-JFK".to_owned(),
+        travellers: 3,
+        hits: 0,
+        ruleset_version: None,
+        report: format!(r#"{{"run":"{id}","travellers":[]}}"#),
+    }
+}
+
+/// A strong person hit on `traveller` of run `run_id`, not reviewed yet.
+pub fn screening_hit(id: &str, run_id: &str, traveller: u32) -> ScreeningHitRow {
+    ScreeningHitRow {
+        id: id.to_owned(),
+        run_id: run_id.to_owned(),
+        traveller,
+        kind: "person".to_owned(),
+        band: "strong".to_owned(),
+        alert_category: None,
+        rule_id: None,
+        record_ref: Some("person/p1".to_owned()),
+        verdict: None,
+        reviewed_by: None,
+        reviewed_at: None,
     }
 }

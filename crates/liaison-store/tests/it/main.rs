@@ -10,6 +10,7 @@ mod harness;
 mod open;
 mod records;
 mod references;
+mod screening;
 
 /// Generates `sqlite::<test>` and `postgres::<test>` for each `module::test`, a function
 /// `async fn(Arc<dyn Store>, &str)` taking the store and its url.
@@ -70,4 +71,12 @@ conformance! {
     audit::detects_swapped_entries,
     audit::detects_altered_head,
     audit::concurrent_appends_form_a_valid_chain,
+    screening::runs_and_hits_round_trip,
+    screening::run_with_many_hits,
+    screening::run_conflicts_store_nothing,
+    screening::runs_list_newest_first,
+    screening::review_records_and_changes_verdicts,
+    screening::hit_statistics_per_dimension,
+    screening::rulesets_are_versioned,
+    screening::concurrent_ruleset_changes_keep_one_active,
 }

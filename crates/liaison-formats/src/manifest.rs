@@ -123,6 +123,10 @@ pub struct Booking {
     pub bags: Option<u32>,
     /// Seat as given (`12A`).
     pub seat: Option<String>,
+    /// Ticket numbers (PNRGOV TKT).
+    pub tickets: Vec<String>,
+    /// Total fare with its currency as given (PNRGOV MON total, `1999.99 SGD`).
+    pub fare: Option<String>,
 }
 
 /// One traveller: names as the message spells them, identity facts, documents, and booking facts.
@@ -174,7 +178,8 @@ pub struct Manifest {
     pub message_ref: Option<String>,
     pub flights: Vec<FlightLeg>,
     pub travellers: Vec<Traveller>,
-    /// Faults tolerated while reading (always empty in strict mode, which fails instead).
+    /// Faults tolerated while reading. Strict mode fails instead, so its list holds only notices that are
+    /// never a reason to refuse a manifest (text decoded as Latin-1 because it was not valid UTF-8).
     pub warnings: Vec<Diagnostic>,
 }
 

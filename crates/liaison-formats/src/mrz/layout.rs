@@ -305,8 +305,8 @@ mod tests {
                     span.line < layout.lines && span.end() <= layout.width,
                     "{format:?}"
                 );
-                for column in span.start..span.end() {
-                    owner[span.line][column] += 1;
+                for count in &mut owner[span.line][span.start..span.end()] {
+                    *count += 1;
                 }
             }
             for line in &owner {

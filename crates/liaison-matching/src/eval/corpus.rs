@@ -623,7 +623,7 @@ fn pick_char(options: &str, rng: &mut SplitMix64) -> Option<char> {
 
 /// One typing error in a token: a neighbouring key, a dropped, doubled or swapped letter. For non-Latin
 /// tokens the substitute letter comes from `alphabet` (letters of the same script).
-fn typo(token: &str, alphabet: &[char], rng: &mut SplitMix64) -> String {
+pub fn typo(token: &str, alphabet: &[char], rng: &mut SplitMix64) -> String {
     let chars: Vec<char> = token.chars().collect();
     if chars.len() < 2 {
         if let Some(c) = rng.pick(alphabet).copied()

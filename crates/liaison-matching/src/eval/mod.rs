@@ -4,6 +4,6 @@
 
 pub mod corpus;
 pub mod metrics;
-mod names;
+pub mod names;
 pub mod rng;
 pub mod romanize;

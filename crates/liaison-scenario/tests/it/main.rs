@@ -1,0 +1,6 @@
+//! End-to-end checks of generated scenarios: determinism, every record line decodes, every reference and
+//! every ground-truth target exists, machine-readable zones carry correct check digits, manifests are
+//! consistent with the ground truth.
+
+mod helpers;
+mod scenario;

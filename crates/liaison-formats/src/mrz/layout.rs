@@ -19,10 +19,6 @@ impl Span {
     pub fn end(self) -> usize {
         self.start + self.len
     }
-
-    pub fn contains(self, line: usize, column: usize) -> bool {
-        self.line == line && column >= self.start && column < self.end()
-    }
 }
 
 /// What a field may hold, which decides the OCR corrections it gets.
@@ -280,12 +276,18 @@ impl Layout {
         fields
     }
 
-    /// The name of the field at a 0-based line and column.
-    pub fn field_at(&self, line: usize, column: usize) -> &'static str {
-        self.fields()
-            .into_iter()
-            .find(|(_, span, _)| span.contains(line, column))
-            .map_or("filler", |(name, _, _)| name)
+    /// The name of the field at each 0-based line and column (`filler` where the standard leaves a
+    /// position unused).
+    pub fn field_names(&self) -> Vec<Vec<&'static str>> {
+        let mut names = vec![vec!["filler"; self.width]; self.lines];
+        for (name, span, _) in self.fields() {
+            if let Some(line) = names.get_mut(span.line) {
+                for slot in line.iter_mut().skip(span.start).take(span.len) {
+                    *slot = name;
+                }
+            }
+        }
+        names
     }
 }
 

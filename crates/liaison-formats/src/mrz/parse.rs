@@ -191,7 +191,8 @@ fn recognise(
         let c = lines
             .first()
             .and_then(|line| line.get(column))
-            .map_or('<', |ic| ic.c.to_ascii_uppercase());
+            .and_then(|ic| normalise(ic.c, correct_ocr))
+            .map_or('<', |(c, _)| c);
         if correct_ocr {
             digit_as_letter(c).unwrap_or(c)
         } else {
@@ -260,6 +261,26 @@ fn zone_position(line: usize, column: usize, byte_offset: usize) -> Position {
         byte_offset,
         segment: None,
         segment_tag: None,
+    }
+}
+
+/// The MRZ character for an input character, with the reason when it is not the same, or `None` when it
+/// cannot be one. Lower-case letters are always upper-cased; with OCR correction, full-width forms (typed
+/// with an East Asian input method) and the single angle quotation mark (a filler as some OCR engines read
+/// it) are taken too.
+fn normalise(c: char, correct_ocr: bool) -> Option<(char, Option<&'static str>)> {
+    match c {
+        'A'..='Z' | '0'..='9' | '<' => Some((c, None)),
+        'a'..='z' => Some((c.to_ascii_uppercase(), Some("lower-case letter"))),
+        '\u{FF01}'..='\u{FF5E}' if correct_ocr => {
+            let ascii = char::from_u32(u32::from(c) - 0xFF01 + 0x21)?;
+            let (ascii, _) = normalise(ascii, false)?;
+            Some((ascii, Some("full-width character")))
+        }
+        '‹' | '〈' if correct_ocr => {
+            Some(('<', Some("angle quotation mark read as the filler <")))
+        }
+        _ => None,
     }
 }
 
@@ -332,36 +353,38 @@ impl<'a> Reader<'a> {
             warnings: Vec::new(),
             checks: Vec::new(),
         };
+        let field_names = layout.field_names();
         for (number, line) in lines.iter().enumerate() {
             let mut chars = Vec::with_capacity(width);
             for (column, ic) in line.iter().enumerate() {
-                let field = layout.field_at(number, column);
-                let byte = match ic.c {
-                    'A'..='Z' | '0'..='9' | '<' => ic.c as u8,
-                    'a'..='z' => {
-                        let upper = ic.c.to_ascii_uppercase();
-                        reader.corrections.push(Correction {
-                            line: number as u32 + 1,
-                            column: column as u32 + 1,
-                            byte_offset: ic.byte_offset,
-                            from: ic.c,
-                            to: upper,
-                            field,
-                            reason: "lower-case letter".to_owned(),
-                        });
-                        upper as u8
-                    }
-                    other => {
-                        return Err(FormatError::new(
-                            zone_position(number, column, ic.byte_offset),
-                            Some(field),
-                            format!(
-                                "character '{other}' (U+{:04X}) is not allowed in an MRZ: only A-Z, 0-9 and <",
-                                u32::from(other)
-                            ),
-                        ));
-                    }
+                let field = field_names
+                    .get(number)
+                    .and_then(|line| line.get(column))
+                    .copied()
+                    .unwrap_or("filler");
+                let Some((c, reason)) = normalise(ic.c, options.correct_ocr) else {
+                    return Err(FormatError::new(
+                        zone_position(number, column, ic.byte_offset),
+                        Some(field),
+                        format!(
+                            "character '{}' (U+{:04X}) is not allowed in an MRZ: only A-Z, 0-9 and <",
+                            ic.c,
+                            u32::from(ic.c)
+                        ),
+                    ));
                 };
+                if let Some(reason) = reason {
+                    reader.corrections.push(Correction {
+                        line: number as u32 + 1,
+                        column: column as u32 + 1,
+                        byte_offset: ic.byte_offset,
+                        from: ic.c,
+                        to: c,
+                        field,
+                        reason: reason.to_owned(),
+                    });
+                }
+                let byte = c as u8;
                 chars.push(byte);
             }
             reader.chars.push(chars);
@@ -444,7 +467,7 @@ impl<'a> Reader<'a> {
                 };
                 let c = char::from(self.at(span.line, column));
                 match kind {
-                    Kind::Alpha | Kind::Name | Kind::Sex => {
+                    Kind::Alpha | Kind::Name => {
                         if let Some(letter) = digit_as_letter(c) {
                             self.correct(
                                 span.line,
@@ -468,7 +491,8 @@ impl<'a> Reader<'a> {
                             );
                         }
                     }
-                    Kind::AlphaNum => {}
+                    // No digit is mistaken for M, F or X.
+                    Kind::AlphaNum | Kind::Sex => {}
                 }
             }
         }

@@ -811,6 +811,27 @@ fn lower_case_is_upper_cased_and_listed() {
 }
 
 #[test]
+fn full_width_characters_are_taken_when_correcting() {
+    let typed = ERIKSSON
+        .replacen("ERIKSSON", "ＥＲＩＫＳＳＯＮ", 1)
+        .replacen("ANNA<", "ANNA‹", 1);
+    let mrz = mrz::parse(&typed, &options(true)).unwrap();
+    assert!(mrz.valid());
+    assert_eq!(
+        mrz.lines,
+        mrz::parse(ERIKSSON, &options(true)).unwrap().lines
+    );
+    assert_eq!(mrz.corrections.len(), 9);
+    assert_eq!(
+        mrz.corrections[8].reason,
+        "angle quotation mark read as the filler <"
+    );
+    assert_eq!(mrz.corrections[8].byte_offset, 5 + 8 * 3 + 6);
+    let error = mrz::parse(&typed, &options(false)).unwrap_err();
+    assert_eq!((error.position().line, error.position().column), (1, 6));
+}
+
+#[test]
 fn document_number_is_repaired_only_by_its_check_digit() {
     // The 0 of L898902C3 read as O: only one single confusion makes the check digit agree.
     let noisy = ERIKSSON.replacen("L898902C3", "L8989O2C3", 1);

@@ -4,6 +4,7 @@
 mod border;
 mod commands;
 mod config;
+mod scenario;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,6 +50,11 @@ enum Command {
     /// Screen every traveller of a passenger manifest (PAXLST, PNRGOV or CSV) against wanted and missing
     /// persons, listed documents and risk rules; a report per traveller, audited with its purpose.
     ScreenManifest(border::ScreenManifestArgs),
+    /// Exercise data with ground truth.
+    Scenario {
+        #[command(subcommand)]
+        command: scenario::ScenarioCommand,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -89,6 +95,7 @@ fn main() -> ExitCode {
             Command::Screen(args) => commands::screen(&cli.data_dir, args).await,
             Command::Mrz { command } => border::mrz(&cli.data_dir, command).await,
             Command::ScreenManifest(args) => border::screen_manifest(&cli.data_dir, args).await,
+            Command::Scenario { command } => scenario::scenario(&cli.data_dir, command),
             Command::User { command } => commands::user(&cli.data_dir, command).await,
             Command::Token { command } => commands::token(&cli.data_dir, command).await,
             Command::Audit { command } => commands::audit(&cli.data_dir, command).await,

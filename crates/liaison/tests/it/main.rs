@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
+mod border;
 mod cli;
 mod harness;
 mod screening;

@@ -594,8 +594,7 @@ impl<'a> Reader<'a> {
             None => "FRA".to_owned(),
         };
 
-        let (document_number, optional_data) = self.read_document_number(&issuing_state);
-
+        // The personal number first: repairing it changes the optional data read with the number.
         if let Some(check) = layout.optional_data_check {
             let positions = Self::positions(layout.optional_data);
             self.repair_by_check_digit("optional_data", &positions, (check.line, check.start));
@@ -615,6 +614,8 @@ impl<'a> Reader<'a> {
                 self.check("optional_data", &data, (check.line, check.start));
             }
         }
+
+        let (document_number, optional_data) = self.read_document_number(&issuing_state);
 
         let birth_date_raw = self.text(layout.birth_date);
         let birth_date = self.read_date("birth_date", layout.birth_date, DateKind::Birth);
@@ -682,7 +683,12 @@ impl<'a> Reader<'a> {
             expiry_date_raw,
             optional_data,
             optional_data_2,
-            checks: self.checks,
+            checks: {
+                // In reading order, whatever order they were verified in.
+                let mut checks = self.checks;
+                checks.sort_by_key(|c| (c.line, c.column));
+                checks
+            },
             corrections: {
                 let mut corrections = self.corrections;
                 corrections.sort_by_key(|c| (c.line, c.column));

@@ -704,9 +704,10 @@ impl PnrDraft {
         let mut date = control.component(3).text().trim().to_owned();
         let mut time = control.component(4).text().trim().to_owned();
         // `UA:7C789A:230818:1220` shifts the date and time one place left.
-        if date.is_empty() {
+        let is_date = |text: &str| text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit());
+        if !is_date(&date) {
             let shifted = control.component(2).text().trim().to_owned();
-            if shifted.len() == 6 && shifted.bytes().all(|b| b.is_ascii_digit()) {
+            if is_date(&shifted) {
                 date = shifted;
                 time = control.component(3).text().trim().to_owned();
             }
@@ -726,6 +727,8 @@ impl PnrDraft {
             push_unique(&mut self.addresses, parts.join(", "));
         }
         if let Some(phone) = address.component(7).non_empty() {
+            // `EK CTC M 5432109876`: a contact line where the phone number belongs.
+            let phone = contact(&phone).map_or(phone, |(_, value)| value);
             push_unique(&mut self.phones, phone);
         }
     }

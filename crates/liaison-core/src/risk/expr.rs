@@ -206,7 +206,16 @@ impl Expr {
             }
             Expr::Not(inner) => {
                 out.push_str("not ");
-                inner.write(out, 3);
+                match inner.as_ref() {
+                    // `not (via in ["IST"])` rather than `not via in ["IST"]`, which a reader could take
+                    // for `(not via) in ["IST"]`; only a bare flag reads well without parentheses.
+                    Expr::Test(test) if test.op != Op::IsTrue => {
+                        out.push('(');
+                        test.write(out);
+                        out.push(')');
+                    }
+                    _ => inner.write(out, 3),
+                }
             }
             Expr::Test(test) => test.write(out),
         }

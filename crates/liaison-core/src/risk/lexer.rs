@@ -112,7 +112,8 @@ struct Lexer<'a> {
 pub(crate) fn tokenize(text: &str) -> Result<Vec<Token<'_>>, RuleError> {
     let mut lexer = Lexer {
         text,
-        offset: 0,
+        // Editors on some systems start a UTF-8 file with a byte-order mark; it is not part of the text.
+        offset: if text.starts_with('\u{feff}') { 3 } else { 0 },
         line: 1,
         column: 1,
     };
@@ -418,6 +419,16 @@ mod tests {
             assert_eq!((err.line, err.column), (line, column), "{text}: {err}");
             assert!(err.to_string().contains(message), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn byte_order_mark_is_skipped() {
+        let tokens = tokenize("\u{feff}ruleset").unwrap();
+        assert_eq!(tokens[0].kind, TokenKind::Word("ruleset"));
+        assert_eq!(
+            (tokens[0].at.line, tokens[0].at.column, tokens[0].at.offset),
+            (1, 1, 3)
+        );
     }
 
     #[test]

@@ -70,7 +70,7 @@ fn example_parses_with_header_and_rules() {
     assert_eq!(set.rules()[2].score(), 10);
     assert_eq!(
         set.rules()[2].condition_text(),
-        "role == \"crew\" and (document_expiry_days < 30 or not document_kind in [\"P\", \"I\"])"
+        "role == \"crew\" and (document_expiry_days < 30 or not (document_kind in [\"P\", \"I\"]))"
     );
 }
 
@@ -777,7 +777,7 @@ rule R-002 "Route through a hub known for document fraud, documents from another
   score 25
 
 rule R-003 "Crew member on a document about to expire"
-  when role == "crew" and (document_expiry_days < 30 or not document_kind in ["P", "I"])
+  when role == "crew" and (document_expiry_days < 30 or not (document_kind in ["P", "I"]))
   score 10
 "#
     );

@@ -179,7 +179,7 @@ pub(crate) fn phone(area: usize, subscriber: u64) -> String {
 
 /// The subscriber number of a slot's phone, unique within the country.
 pub(crate) fn phone_subscriber(slot: usize, salt: u64) -> u64 {
-    permute(slot as u64, 10_000_000, 4_000_000_007, salt % 10_000_000)
+    permute(slot as u64, 10_000_000, 7_919_371, salt % 10_000_000)
 }
 
 #[cfg(test)]

@@ -697,6 +697,23 @@ pub(crate) fn plan_flights(
         reorder(flight, &order);
     }
     for flight in &mut p.flights {
+        // Seats in check-in order, companions next to each other where the row allows.
+        let mut order: Vec<usize> = flight
+            .pnrs
+            .iter()
+            .flat_map(|pnr| pnr.travellers.iter().copied())
+            .collect();
+        order.sort_by_key(|t| flight.travellers.get(*t).map(|x| x.pnr).unwrap_or(0));
+        let first_row = 3 + p.rng.below(5);
+        for (seat, t) in order.into_iter().enumerate() {
+            if let Some(traveller) = flight.travellers.get_mut(t) {
+                traveller.seat = format!(
+                    "{}{}",
+                    first_row + seat / 6,
+                    char::from(b'A' + (seat % 6) as u8)
+                );
+            }
+        }
         for t in &mut flight.travellers {
             t.mrz = mrz_for(world, t)?;
         }

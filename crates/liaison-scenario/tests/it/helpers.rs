@@ -47,16 +47,14 @@ pub fn all_files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
-/// The ids per record type in one records file, and the lines as JSON values.
+/// The ids per record type in one records file.
 pub struct RecordsFile {
     pub ids: BTreeMap<String, BTreeSet<String>>,
-    pub lines: Vec<Value>,
 }
 
 pub fn read_records(path: &Path) -> RecordsFile {
     let text = std::fs::read_to_string(path).unwrap();
     let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut lines = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let value: Value = serde_json::from_str(line)
             .unwrap_or_else(|e| panic!("{}: line {}: {e}", path.display(), n + 1));
@@ -71,7 +69,6 @@ pub fn read_records(path: &Path) -> RecordsFile {
             "{}: duplicate {kind} id {id}",
             path.display()
         );
-        lines.push(value);
     }
-    RecordsFile { ids, lines }
+    RecordsFile { ids }
 }

@@ -2,5 +2,7 @@
 //! every ground-truth target exists, machine-readable zones carry correct check digits, manifests are
 //! consistent with the ground truth.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod helpers;
 mod scenario;

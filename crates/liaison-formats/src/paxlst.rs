@@ -488,15 +488,9 @@ fn read_traveller_segment(
                 "180" => traveller.place_of_birth = place,
                 "91" => match traveller.documents.last_mut() {
                     Some(document) if draft.in_document => {
-                        // A second LOC+91 (state, then country) refines the first: keep the country.
-                        if document.issuing_country.is_none()
-                            || place
-                                .as_deref()
-                                .is_some_and(|p| p.len() == 3 || p.len() == 2)
-                        {
-                            if place.is_some() {
-                                document.issuing_country = place;
-                            }
+                        // A second LOC+91 (the state, then the country) refines the first.
+                        if place.is_some() {
+                            document.issuing_country = place;
                         }
                     }
                     _ => faults.fault(
@@ -513,10 +507,8 @@ fn read_traveller_segment(
                 )?,
             }
         }
-        "NAT" => {
-            if qualifier == "2" || qualifier.is_empty() {
-                traveller.nationality = segment.element(1).component(0).non_empty();
-            }
+        "NAT" if qualifier == "2" || qualifier.is_empty() => {
+            traveller.nationality = segment.element(1).component(0).non_empty();
         }
         "RFF" => {
             let value = segment.element(0).component(1).non_empty();

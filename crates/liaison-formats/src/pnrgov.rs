@@ -213,10 +213,11 @@ fn read_message(
         match pnr.as_mut() {
             Some(pnr) => pnr.read(segment, today, faults, manifest, legs, header_leg)?,
             None => {
-                if segment.tag() == "TVL" && header_leg.is_none() {
-                    if let Some((leg, number)) = read_tvl(segment, today, faults)? {
-                        header_leg = Some(legs.add(leg, &number, &mut manifest.flights));
-                    }
+                if segment.tag() == "TVL"
+                    && header_leg.is_none()
+                    && let Some((leg, number)) = read_tvl(segment, today, faults)?
+                {
+                    header_leg = Some(legs.add(leg, &number, &mut manifest.flights));
                 }
             }
         }
@@ -574,11 +575,7 @@ impl PnrDraft {
                 self.current = None;
             }
             _ if self.section == Section::History => {}
-            "RCI" => {
-                if self.record_locator.is_none() {
-                    self.read_rci(segment, today);
-                }
-            }
+            "RCI" if self.record_locator.is_none() => self.read_rci(segment, today),
             "DAT" if self.section == Section::Booking => {
                 for element in segment.elements() {
                     if element.component(0).text().trim() == "700" {
@@ -880,13 +877,12 @@ impl PnrDraft {
                 if !address.is_empty() {
                     push_unique(&mut self.addresses, address.join(", "));
                 }
-                if field(0) == "R" {
-                    if let Some(p) = self
+                if field(0) == "R"
+                    && let Some(p) = self
                         .ssr_passenger(segment)
                         .and_then(|i| self.passengers.get_mut(i))
-                    {
-                        p.residence = non_empty(field(1));
-                    }
+                {
+                    p.residence = non_empty(field(1));
                 }
             }
             "INFT" => {

@@ -1,6 +1,8 @@
 //! Tests of the `csv_manifest` reader: the documented header, positions in errors, strict and tolerant
 //! mode, encodings.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
+
 use chrono::{NaiveDate, NaiveDateTime};
 use liaison_formats::csv_manifest::{self, Column};
 use liaison_formats::manifest::{detect_format, parse_manifest};

@@ -1,6 +1,8 @@
 //! Tests of the `paxlst` reader against every sample in `tests/data/paxlst` (strict and tolerant mode),
 //! plus the mapping details the samples do not cover.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
+
 use chrono::{NaiveDate, NaiveDateTime};
 use liaison_formats::{
     FlightLeg, Manifest, ManifestFormat, ParseOptions, TravelDocument, TravellerRole, paxlst,

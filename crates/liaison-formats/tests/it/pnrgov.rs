@@ -1,6 +1,8 @@
 //! Tests of the `pnrgov` reader against every sample in `tests/data/pnrgov` (strict and tolerant mode),
 //! plus the booking facts each kind of sample exercises.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
+
 use chrono::{NaiveDate, NaiveDateTime};
 use liaison_formats::{
     Manifest, ManifestFormat, ParseOptions, TravelDocument, Traveller, TravellerRole, pnrgov,

@@ -151,7 +151,7 @@ pub(crate) fn plan_country(
                     nationalities: &[nationality],
                     identifiers: &identifiers,
                     handling: person_handling,
-                    retain_until: Some(add_years(world.today, 5)),
+                    retain_until: Some(world.retain(add_years(world.today, 5))),
                 },
             );
             plan.counts.persons += 1;
@@ -178,7 +178,7 @@ pub(crate) fn plan_country(
                         } else {
                             Handling::NATIONAL
                         },
-                        retain_until: Some(add_years(identity.passport.expires, 10)),
+                        retain_until: Some(world.retain(add_years(identity.passport.expires, 10))),
                     },
                 );
                 plan.counts.documents += 1;
@@ -199,7 +199,7 @@ pub(crate) fn plan_country(
                         issued: Some(facts.issued),
                         expires: Some(facts.expires),
                         handling: Handling::NATIONAL,
-                        retain_until: Some(add_years(facts.expires, 1)),
+                        retain_until: Some(world.retain(add_years(facts.expires, 1))),
                     },
                 );
                 plan.counts.documents += 1;
@@ -231,7 +231,7 @@ pub(crate) fn plan_country(
                         issued: alert.issued,
                         expires: alert.expires,
                         handling: Handling { code, scope },
-                        retain_until: Some(add_years(alert.expires, 1)),
+                        retain_until: Some(world.retain(add_years(alert.expires, 1))),
                     },
                 );
                 plan.counts.alerts += 1;
@@ -305,7 +305,7 @@ pub(crate) fn plan_country(
                         "registered"
                     },
                     handling: Handling::PARTNERS,
-                    retain_until: Some(add_years(world.today, 10)),
+                    retain_until: Some(world.retain(add_years(world.today, 10))),
                 },
             );
             plan.counts.vehicles += 1;
@@ -338,7 +338,7 @@ pub(crate) fn plan_country(
                         issued: crate::world::add_days(world.today, -50),
                         expires: add_years(world.today, 5),
                         handling: Handling::PARTNERS,
-                        retain_until: Some(add_years(world.today, 6)),
+                        retain_until: Some(world.retain(add_years(world.today, 6))),
                     },
                 );
                 plan.counts.alerts += 1;
@@ -394,7 +394,7 @@ pub(crate) fn plan_country(
                         Scope::Nodes(&involved)
                     },
                 },
-                retain_until: Some(add_years(world.today, 10)),
+                retain_until: Some(world.retain(add_years(world.today, 10))),
             },
         );
         plan.counts.cases += 1;
@@ -413,7 +413,7 @@ pub(crate) fn plan_country(
                         kind,
                         source: &source,
                         handling,
-                        retain_until: Some(add_years(world.today, 10)),
+                        retain_until: Some(world.retain(add_years(world.today, 10))),
                     },
                 );
             };
@@ -474,7 +474,7 @@ pub(crate) fn plan_country(
                 issued: None,
                 expires: Some(blank.expires),
                 handling: Handling::PARTNERS,
-                retain_until: Some(add_years(blank.expires, 10)),
+                retain_until: Some(world.retain(add_years(blank.expires, 10))),
             },
         );
         let authority = texts::authority("stolen_document", capital);
@@ -490,7 +490,7 @@ pub(crate) fn plan_country(
                 issued: blank.reported,
                 expires: blank.expires,
                 handling: Handling::PARTNERS,
-                retain_until: Some(add_years(blank.expires, 10)),
+                retain_until: Some(world.retain(add_years(blank.expires, 10))),
             },
         );
         plan.counts.documents += 1;

@@ -391,7 +391,7 @@ pub(crate) fn write_resident(
             nationalities: &[nationality],
             identifiers: &identifiers,
             handling,
-            retain_until: Some(retain),
+            retain_until: Some(world.retain(retain)),
         },
     );
     counts.persons += 1;
@@ -421,7 +421,9 @@ pub(crate) fn write_resident(
                 } else {
                     Handling::NATIONAL
                 },
-                retain_until: Some(add_years(facts.expires, if reported { 10 } else { 1 })),
+                retain_until: Some(
+                    world.retain(add_years(facts.expires, if reported { 10 } else { 1 })),
+                ),
             },
         );
         counts.documents += 1;
@@ -452,7 +454,7 @@ pub(crate) fn write_resident(
                     issued: reported_on,
                     expires: add_years(facts.expires, 5),
                     handling: Handling::PARTNERS,
-                    retain_until: Some(add_years(facts.expires, 10)),
+                    retain_until: Some(world.retain(add_years(facts.expires, 10))),
                 },
             );
             counts.alerts += 1;
@@ -482,7 +484,7 @@ pub(crate) fn write_resident(
                 colour: COLOURS[v.colour],
                 status: if v.stolen { "stolen" } else { "registered" },
                 handling,
-                retain_until: Some(add_years(world.today, 10)),
+                retain_until: Some(world.retain(add_years(world.today, 10))),
             },
         );
         counts.vehicles += 1;
@@ -497,7 +499,7 @@ pub(crate) fn write_resident(
                 kind: "owner",
                 source: "vehicle register",
                 handling,
-                retain_until: Some(add_years(world.today, 10)),
+                retain_until: Some(world.retain(add_years(world.today, 10))),
             },
         );
         counts.relations += 1;
@@ -520,7 +522,7 @@ pub(crate) fn write_resident(
                     issued: add_days(world.today, -(r.slot as i64 % 400) - 1),
                     expires: add_years(world.today, 10),
                     handling: Handling::PARTNERS,
-                    retain_until: Some(add_years(world.today, 11)),
+                    retain_until: Some(world.retain(add_years(world.today, 11))),
                 },
             );
             counts.alerts += 1;
@@ -579,7 +581,7 @@ pub(crate) fn write_resident(
                 issued: add_days(world.today, -(r.slot as i64 % 900) - 1),
                 expires: alert_expiry,
                 handling,
-                retain_until: Some(add_years(alert_expiry, 1)),
+                retain_until: Some(world.retain(add_years(alert_expiry, 1))),
             },
         );
         counts.alerts += 1;

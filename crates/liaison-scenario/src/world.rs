@@ -132,6 +132,12 @@ impl World {
         let _ = write!(out, "{prefix}{:0width$}{suffix}", slot + 1);
     }
 
+    /// A retention date no earlier than five years after the exercise day: importing refuses records whose
+    /// retention has passed, and a scenario must stay importable for a while after it is generated.
+    pub fn retain(&self, date: NaiveDate) -> NaiveDate {
+        date.max(add_years(self.today, 5))
+    }
+
     pub fn id(&self, country: usize, prefix: &str, slot: usize, suffix: &str) -> String {
         let mut out = String::with_capacity(12);
         self.push_id(&mut out, country, prefix, slot, suffix);

@@ -49,6 +49,15 @@ fn every_line_decodes_and_every_reference_resolves() {
                 n + 1,
                 decoded.warnings
             );
+            // The importer refuses records whose retention has passed.
+            if let Some(retain) = decoded.record.meta().retain_until {
+                assert!(
+                    retain >= liaison_scenario::default_exercise_date() + chrono::Days::new(365),
+                    "{}: line {}: retained only until {retain}",
+                    path.display(),
+                    n + 1
+                );
+            }
             for (field, reference) in decoded.record.references() {
                 let kind = reference.record_type.as_str();
                 assert!(

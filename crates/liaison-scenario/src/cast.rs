@@ -495,14 +495,23 @@ impl Builder<'_> {
                     (latin.given, latin.family)
                 }
                 None => {
-                    variations.push("translit_usage");
-                    let mut spell = |t: &&str, family_role: bool| {
-                        usage_spelling(world, home, t, &mut rng).unwrap_or_else(|| {
-                            romanize_token(home, t, family_role, Scheme::Popular, &mut rng)
-                        })
+                    let mut from_usage = false;
+                    let mut spell = |t: &&str, family_role: bool| match usage_spelling(
+                        world, home, t, &mut rng,
+                    ) {
+                        Some(latin) => {
+                            from_usage = true;
+                            latin
+                        }
+                        None => romanize_token(home, t, family_role, Scheme::Popular, &mut rng),
                     };
-                    let given = id.given.iter().map(|t| spell(t, false)).collect();
-                    let family = id.family.iter().map(|t| spell(t, true)).collect();
+                    let given: Vec<String> = id.given.iter().map(|t| spell(t, false)).collect();
+                    let family: Vec<String> = id.family.iter().map(|t| spell(t, true)).collect();
+                    variations.push(if from_usage {
+                        "translit_usage"
+                    } else {
+                        "translit_popular"
+                    });
                     (given, family)
                 }
             }

@@ -261,7 +261,7 @@ pub fn generate_to_dir(
         });
     }
 
-    let truth = truth::ground_truth(&world, &cast, &plans, &flights, &countries_out, &manifests);
+    let truth = truth::ground_truth(&world, &cast, &plans, &flights, &countries_out, &manifests)?;
     let truth_bytes = serde_json::to_vec_pretty(&truth).map_err(|e| ScenarioError::Generated {
         what: "ground truth".to_owned(),
         reason: e.to_string(),

@@ -2,6 +2,8 @@
 //! countries and how each was written, who belongs to which network in what role, and for every traveller on
 //! every manifest whether a screening should hit and why, with the records it should find.
 
+use chrono::NaiveDate;
+use liaison_formats::mrz::{MrzFields, MrzFormat, generate};
 use serde_json::{Value, json};
 
 use crate::cast::{Cast, Identity, Kind};
@@ -9,7 +11,37 @@ use crate::plant::{CountryPlan, alert_id};
 use crate::records::iso;
 use crate::travel::{DocumentSource, Expected, Flight, Traveller, Who};
 use crate::world::World;
-use crate::{CountrySummary, ManifestSummary};
+use crate::{CountrySummary, ManifestSummary, ScenarioError};
+
+/// The machine-readable zone of one of an identity's documents: TD3 for the passport, TD1 for the card.
+fn identity_mrz(
+    world: &World,
+    identity: &Identity,
+    format: MrzFormat,
+    number: &str,
+    expires: NaiveDate,
+) -> Result<Vec<String>, ScenarioError> {
+    let (surname, given) = identity.passport_upper(world);
+    let code = world.code(identity.home).to_owned();
+    let fields = MrzFields {
+        format,
+        document_code: if format == MrzFormat::Td1 { "I" } else { "P" }.to_owned(),
+        issuing_state: code.clone(),
+        surname,
+        given_names: given,
+        document_number: number.to_owned(),
+        nationality: code,
+        birth_date: Some(identity.dob),
+        sex: identity.sex().chars().next(),
+        expiry_date: Some(expires),
+        optional_data: String::new(),
+        optional_data_2: String::new(),
+    };
+    generate(&fields).map_err(|e| ScenarioError::Generated {
+        what: format!("machine-readable zone of document {number}"),
+        reason: e.to_string(),
+    })
+}
 
 /// Version of the ground-truth layout.
 pub const GROUND_TRUTH_VERSION: u64 = 1;
@@ -166,11 +198,26 @@ pub(crate) fn ground_truth(
     flights: &[Flight],
     countries: &[CountrySummary],
     manifests: &[ManifestSummary],
-) -> Value {
-    let identities: Vec<Value> = cast
-        .identities
-        .iter()
-        .map(|identity| {
+) -> Result<Value, ScenarioError> {
+    let mut identities: Vec<Value> = Vec::with_capacity(cast.identities.len());
+    for identity in &cast.identities {
+        let passport_mrz = identity_mrz(
+            world,
+            identity,
+            MrzFormat::Td3,
+            &identity.passport_number,
+            identity.passport.expires,
+        )?;
+        let id_card = match &identity.id_card {
+            Some((facts, number)) => json!({
+                "number": number,
+                "issuing_country": world.code(identity.home),
+                "expires": iso(facts.expires),
+                "mrz": identity_mrz(world, identity, MrzFormat::Td1, number, facts.expires)?,
+            }),
+            None => Value::Null,
+        };
+        identities.push({
             let (network, role) = match identity.kind {
                 Kind::Member { network, role } => (
                     cast.networks.get(network).map(|n| n.key.clone()),
@@ -194,15 +241,17 @@ pub(crate) fn ground_truth(
                     "issuing_country": world.code(identity.home),
                     "expires": iso(identity.passport.expires),
                     "status": identity.passport.status,
+                    "mrz": passport_mrz,
                 },
+                "id_card": id_card,
                 "phones": phones,
                 "email": identity.email,
                 "network": network,
                 "role": role,
                 "records": identity_records(world, identity),
             })
-        })
-        .collect();
+        });
+    }
     let networks: Vec<Value> = cast
         .networks
         .iter()
@@ -319,7 +368,7 @@ pub(crate) fn ground_truth(
             })
         })
         .collect();
-    json!({
+    Ok(json!({
         "liaison_scenario_ground_truth": GROUND_TRUTH_VERSION,
         "seed": world.seed,
         "exercise_date": iso(world.today),
@@ -331,5 +380,5 @@ pub(crate) fn ground_truth(
         "networks": networks,
         "stolen_blanks": blanks,
         "manifests": manifests_json,
-    })
+    }))
 }

@@ -52,6 +52,40 @@ fn every_zone_parses_and_validates() {
     assert!(checked > 100);
 }
 
+#[test]
+fn identity_documents_have_valid_zones() {
+    let g = generate(6, 3, 100);
+    let truth = g.truth();
+    let options = MrzOptions::new(liaison_scenario::default_exercise_date());
+    let mut cards = 0;
+    for identity in truth["identities"].as_array().unwrap() {
+        for (key, lines) in [("passport", 2), ("id_card", 3)] {
+            let document = &identity[key];
+            if document.is_null() {
+                continue;
+            }
+            let zone: Vec<&str> = document["mrz"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l.as_str().unwrap())
+                .collect();
+            assert_eq!(zone.len(), lines);
+            let mrz = parse(&zone.join("\n"), &options).unwrap();
+            assert!(mrz.valid(), "{zone:?}");
+            assert_eq!(mrz.document_number, document["number"].as_str().unwrap());
+            assert_eq!(
+                mrz.birth_date,
+                Some(date(identity["birth_date"].as_str().unwrap()))
+            );
+            if key == "id_card" {
+                cards += 1;
+            }
+        }
+    }
+    assert!(cards > 10);
+}
+
 fn check_travellers(parsed: &liaison_formats::Manifest, travellers: &[Value], booked: bool) {
     assert_eq!(parsed.travellers.len(), travellers.len());
     // PNRGOV lists travellers by booking, PAXLST in check-in order: compare by document number.

@@ -498,6 +498,7 @@ pub(crate) fn plan_flights(
             if let Some(escort) = escort
                 && let Some(t) = p.cast_traveller(flight, escort, Expected::WantedPerson)
             {
+                pnr.contact_email = t.email.clone();
                 group.push(t);
             }
             if let Some(mut t) = p.cast_traveller(flight, victim, Expected::WantedPerson) {
@@ -532,6 +533,7 @@ pub(crate) fn plan_flights(
                     Expected::WantedPerson
                 };
                 if let Some(mut t) = p.cast_traveller(flight, courier, expected) {
+                    pnr.contact_email = t.email.clone();
                     if let Some(b) = blank {
                         blank_used[b] = true;
                         t.doc_number = cast.blanks[b].number.clone();
@@ -551,17 +553,20 @@ pub(crate) fn plan_flights(
                 let flight = p.random_flight();
                 let urgent = p.rng.chance(0.5);
                 let cash = urgent && p.rng.chance(0.5);
-                let pnr = p.booking(flight, urgent, cash);
+                let mut pnr = p.booking(flight, urgent, cash);
                 if let Some(mut t) = p.cast_traveller(flight, index, Expected::WantedPerson) {
                     t.note = "fugitive";
+                    pnr.contact_phone = t.phone.clone();
+                    pnr.contact_email = t.email.clone();
                     p.add_pnr(flight, pnr, vec![t]);
                 }
             }
             Kind::Missing if p.rng.chance(0.5) => {
                 let flight = p.random_flight();
-                let pnr = p.booking(flight, false, false);
+                let mut pnr = p.booking(flight, false, false);
                 if let Some(mut t) = p.cast_traveller(flight, index, Expected::WantedPerson) {
                     t.note = "missing person";
+                    pnr.contact_phone = t.phone.clone();
                     p.add_pnr(flight, pnr, vec![t]);
                 }
             }

@@ -310,6 +310,7 @@ pub(crate) fn ground_truth(
                         "payment": pnr.payment,
                         "one_way": pnr.one_way,
                         "contact_phone": pnr.contact_phone,
+                        "contact_email": pnr.contact_email,
                         "travellers": travellers,
                     }));
                 }

@@ -194,6 +194,14 @@ fn bookings_carry_the_facts_of_the_planted_journeys() {
                 "{:?} lacks {phone}",
                 booking.phones
             );
+            if let Some(email) = journey["contact_email"].as_str() {
+                let norm = |s: &str| s.to_ascii_uppercase().replace("//", "@");
+                assert!(
+                    booking.emails.iter().any(|e| norm(e) == norm(email)),
+                    "{:?} lacks {email}",
+                    booking.emails
+                );
+            }
             assert_eq!(booking.one_way, Some(journey["one_way"].as_bool().unwrap()));
             assert!(
                 booking

@@ -8,6 +8,11 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::edifact::{Faults, check_text_input};
+use crate::manifest::MAX_TRAVELLERS;
+
+/// Rows without flight columns are put on every leg of the file only up to this many legs: each traveller
+/// holds the list, so a file naming thousands of flights would multiply it.
+pub const MAX_SHARED_LEGS: usize = 99;
 use crate::{
     Booking, FlightLeg, FormatError, Manifest, ManifestFormat, ParseOptions, Position,
     TravelDocument, Traveller, TravellerRole,
@@ -210,13 +215,36 @@ pub fn parse(input: &[u8], options: &ParseOptions) -> Result<Manifest, FormatErr
         if let Some(traveller) =
             read_row(&row, options.today, &mut faults, &mut manifest, &mut legs)?
         {
+            if manifest.travellers.len() >= MAX_TRAVELLERS {
+                return Err(FormatError::new(
+                    row.start(),
+                    None,
+                    format!("more than {MAX_TRAVELLERS} travellers: the manifest is refused"),
+                ));
+            }
             manifest.travellers.push(traveller);
         }
     }
-    let all_legs: Vec<usize> = (0..manifest.flights.len()).collect();
-    for traveller in &mut manifest.travellers {
-        if traveller.legs.is_empty() {
-            traveller.legs = all_legs.clone();
+    let without_legs = manifest
+        .travellers
+        .iter()
+        .filter(|t| t.legs.is_empty())
+        .count();
+    if manifest.flights.len() > MAX_SHARED_LEGS && without_legs > 0 {
+        faults.fault(
+            Position::at(input, 0),
+            Some("flight"),
+            format!(
+                "{without_legs} rows name no flight and the file has more than {MAX_SHARED_LEGS} legs; \
+                 those travellers are on no leg"
+            ),
+        )?;
+    } else {
+        let all_legs: Vec<usize> = (0..manifest.flights.len()).collect();
+        for traveller in &mut manifest.travellers {
+            if traveller.legs.is_empty() {
+                traveller.legs = all_legs.clone();
+            }
         }
     }
     manifest.warnings = faults.into_warnings();

@@ -416,13 +416,8 @@ struct Preamble {
 /// The curly apostrophe (U+2019) that word processors substitute for `'`.
 const CURLY_APOSTROPHE: [u8; 3] = [0xE2, 0x80, 0x99];
 
-/// Refuses what cannot be an EDIFACT or CSV text at all: input over the size limit, NUL bytes, and input
-/// made mostly of control characters. `allowed` lists control bytes that are separators here.
-pub fn check_text_input(
-    input: &[u8],
-    options: &ParseOptions,
-    allowed: &[u8],
-) -> Result<(), FormatError> {
+/// Refuses input over `options.max_bytes`, before anything else is read.
+fn check_size(input: &[u8], options: &ParseOptions) -> Result<(), FormatError> {
     if input.len() > options.max_bytes {
         return Err(FormatError::new(
             Position::at(input, options.max_bytes),
@@ -434,6 +429,17 @@ pub fn check_text_input(
             ),
         ));
     }
+    Ok(())
+}
+
+/// Refuses what cannot be an EDIFACT or CSV text at all: input over the size limit, NUL bytes, and input
+/// made mostly of control characters. `allowed` lists control bytes that are separators here.
+pub fn check_text_input(
+    input: &[u8],
+    options: &ParseOptions,
+    allowed: &[u8],
+) -> Result<(), FormatError> {
+    check_size(input, options)?;
     if let Some(nul) = input.iter().position(|&b| b == 0) {
         return Err(FormatError::new(
             Position::at(input, nul),
@@ -623,6 +629,7 @@ impl<'a> Tokeniser<'a> {
         options: &ParseOptions,
         faults: &mut Faults,
     ) -> Result<Tokeniser<'a>, FormatError> {
+        check_size(input, options)?;
         let preamble = read_preamble(input, faults)?;
         let separators = preamble.separators;
         let mut allowed = vec![

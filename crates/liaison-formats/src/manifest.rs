@@ -183,6 +183,11 @@ pub struct Manifest {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// The most travellers a manifest may hold. A flight carries under a thousand; the limit keeps a hostile input
+/// (millions of one-segment passengers, each with a copy of its booking) from exhausting memory. Readers refuse
+/// a manifest that goes past it, in both modes.
+pub const MAX_TRAVELLERS: usize = 100_000;
+
 /// Guesses the format from the first bytes: EDIFACT with a `PAXLST` or `PNRGOV` message type, or CSV.
 pub fn detect_format(input: &[u8]) -> Option<ManifestFormat> {
     crate::edifact::detect_message_type(input).or_else(|| {

@@ -8,10 +8,14 @@ use chrono::NaiveDate;
 
 use crate::edifact::dates::{self, DateKind};
 use crate::edifact::{Faults, Interchange, Message, Segment, read_interchange};
+use crate::manifest::MAX_TRAVELLERS;
 use crate::{
     Booking, FlightLeg, FormatError, Manifest, ManifestFormat, ParseOptions, Position,
     TravelDocument, Traveller, TravellerRole,
 };
+
+/// The most legs a message may have: a flight has a handful, and every traveller holds a list of them.
+pub const MAX_LEGS_PER_MESSAGE: usize = 99;
 
 /// Reads a PAXLST interchange. Tolerant mode reads what it can and lists the faults as warnings; strict
 /// mode stops at the first fault.
@@ -205,6 +209,17 @@ fn read_message(
             }
             "TDT" => {
                 drafts.extend(draft.take());
+                if legs.len() >= MAX_LEGS_PER_MESSAGE {
+                    faults.fault(
+                        segment.position(),
+                        Some("TDT"),
+                        format!(
+                            "more than {MAX_LEGS_PER_MESSAGE} flight legs in one message; this one is ignored"
+                        ),
+                    )?;
+                    current_leg = None;
+                    continue;
+                }
                 let flight = segment.element(1).component(0).non_empty();
                 let carrier = segment
                     .element(4)
@@ -235,6 +250,13 @@ fn read_message(
                         default_role
                     }
                 };
+                if manifest.travellers.len() + drafts.len() >= MAX_TRAVELLERS {
+                    return Err(FormatError::new(
+                        segment.position(),
+                        Some("NAD"),
+                        format!("more than {MAX_TRAVELLERS} travellers: the manifest is refused"),
+                    ));
+                }
                 draft = Some(start_traveller(segment, role, faults)?);
             }
             "CNT" => {

@@ -13,10 +13,26 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::edifact::dates::{self, DateKind};
 use crate::edifact::{Faults, Interchange, Message, Segment, read_interchange};
+use crate::manifest::MAX_TRAVELLERS;
 use crate::{
     Booking, FlightLeg, FormatError, Manifest, ManifestFormat, ParseOptions, Position,
     TravelDocument, Traveller, TravellerRole,
 };
+
+// Bounds on what one PNR may hold. Real PNRs stay far below them (a PNR has at most 99 names in the
+// reservation systems); they keep a hostile input from costing quadratic time, or memory multiplied by the
+// copy of the booking each passenger carries.
+/// Passengers read from one PNR.
+pub const MAX_PASSENGERS_PER_PNR: usize = 999;
+/// Itinerary legs of one PNR.
+pub const MAX_LEGS_PER_PNR: usize = 99;
+/// Entries kept in each booking list (phones, e-mails, addresses, payment forms, tickets) and documents kept
+/// per passenger.
+pub const MAX_LIST_ENTRIES: usize = 16;
+/// Characters kept of each booking list entry.
+pub const MAX_ENTRY_CHARS: usize = 256;
+/// SSR DOCS and infant notes waiting to be matched to a passenger at the end of a PNR.
+const MAX_PENDING: usize = 999;
 
 /// Reads a PNRGOV interchange. Tolerant mode reads what it can and lists the faults as warnings; strict
 /// mode stops at the first fault.
@@ -301,6 +317,7 @@ impl Passenger {
 
     fn apply_docs(&mut self, docs: &Docs) {
         if !docs.number.is_empty()
+            && self.documents.len() < MAX_LIST_ENTRIES
             && !self
                 .documents
                 .iter()
@@ -326,25 +343,45 @@ impl Passenger {
             self.docs_name = Some((docs.surname.clone(), docs.given.join(" ")));
         }
     }
+}
 
-    /// Whether `surname`/`given` (from an SSR) name this passenger: same surname, and the first given name
-    /// of one starts the other's (SSRs and TIF spell given names and titles differently).
-    fn is_named(&self, surname: &str, given: &str) -> bool {
+/// A name reduced for comparing the spellings of TIF and SSRs: letters and digits of the surname, upper
+/// case, and of the first given name.
+#[derive(Debug)]
+struct NameKey {
+    surname: String,
+    first_given: String,
+    infant: bool,
+}
+
+impl NameKey {
+    fn new(surname: &str, given: &str, infant: bool) -> NameKey {
         let squash = |s: &str| -> String {
             s.chars()
                 .filter(|c| c.is_alphanumeric())
                 .flat_map(char::to_uppercase)
                 .collect()
         };
-        if squash(&self.surname) != squash(surname) {
-            return false;
+        NameKey {
+            surname: squash(surname),
+            first_given: squash(given.split_whitespace().next().unwrap_or("")),
+            infant,
         }
-        let mine = squash(self.given.split_whitespace().next().unwrap_or(""));
-        let theirs = squash(given.split_whitespace().next().unwrap_or(""));
-        mine.is_empty()
-            || theirs.is_empty()
-            || mine.starts_with(&theirs)
-            || theirs.starts_with(&mine)
+    }
+
+    fn of(passenger: &Passenger) -> NameKey {
+        NameKey::new(&passenger.surname, &passenger.given, passenger.infant)
+    }
+
+    /// Same surname, and one first given name starts the other (SSRs and TIF spell given names and
+    /// titles differently).
+    fn matches(&self, other: &NameKey) -> bool {
+        self.infant == other.infant
+            && self.surname == other.surname
+            && (self.first_given.is_empty()
+                || other.first_given.is_empty()
+                || self.first_given.starts_with(&other.first_given)
+                || other.first_given.starts_with(&self.first_given))
     }
 }
 
@@ -379,10 +416,19 @@ struct PnrDraft {
     /// DOCS that named no passenger (no reference and no TIF before them).
     loose_docs: Vec<(Position, Docs)>,
     infants: Vec<InfantNote>,
+    by_reference: HashMap<String, usize>,
+    by_name: HashMap<(String, String, bool), usize>,
 }
 
 fn push_unique(list: &mut Vec<String>, value: String) {
-    if !value.is_empty() && !list.contains(&value) {
+    if value.is_empty() || list.len() >= MAX_LIST_ENTRIES {
+        return;
+    }
+    let value = match value.char_indices().nth(MAX_ENTRY_CHARS) {
+        Some((end, _)) => value[..end].to_owned(),
+        None => value,
+    };
+    if !list.contains(&value) {
         list.push(value);
     }
 }
@@ -553,6 +599,8 @@ impl PnrDraft {
             current: None,
             loose_docs: Vec::new(),
             infants: Vec::new(),
+            by_reference: HashMap::new(),
+            by_name: HashMap::new(),
         }
     }
 
@@ -652,6 +700,15 @@ impl PnrDraft {
                         leg.departure_airport.clone().unwrap_or_default(),
                         leg.arrival_airport.clone().unwrap_or_default(),
                     );
+                    if self.legs.len() >= MAX_LEGS_PER_PNR {
+                        return faults.fault(
+                            segment.position(),
+                            Some("TVL"),
+                            format!(
+                                "more than {MAX_LEGS_PER_PNR} legs in one PNR; this one is ignored"
+                            ),
+                        );
+                    }
                     let index = legs.add(leg, &number, &mut manifest.flights);
                     if !self.legs.contains(&index) {
                         self.legs.push(index);
@@ -767,16 +824,31 @@ impl PnrDraft {
         let given = strip_title(details.component(0).text().trim());
         let infant = details.component(1).text().trim() == "IN";
         let reference = details.component(2).non_empty();
-        let found = self
-            .passengers
-            .iter()
-            .position(|p| match (&p.reference, &reference) {
-                (Some(a), Some(b)) => a == b,
-                _ => p.surname == surname && p.given == given && p.infant == infant,
+        let name_key = (surname.clone(), given.clone(), infant);
+        let found = reference
+            .as_ref()
+            .and_then(|r| self.by_reference.get(r).copied())
+            .or_else(|| {
+                self.by_name.get(&name_key).copied().filter(|&i| {
+                    // A namesake with another reference is another passenger.
+                    self.passengers.get(i).is_some_and(|p| {
+                        p.reference.is_none() || reference.is_none() || p.reference == reference
+                    })
+                })
             });
         if let Some(index) = found {
             self.current = Some(index);
             return Ok(());
+        }
+        if self.passengers.len() >= MAX_PASSENGERS_PER_PNR {
+            self.current = None;
+            return faults.fault(
+                segment.position(),
+                Some("TIF"),
+                format!(
+                    "more than {MAX_PASSENGERS_PER_PNR} passengers in one PNR; this one is ignored"
+                ),
+            );
         }
         if surname.is_empty() {
             faults.fault(
@@ -785,10 +857,15 @@ impl PnrDraft {
                 "passenger without a surname",
             )?;
         }
+        let index = self.passengers.len();
+        if let Some(reference) = &reference {
+            self.by_reference.entry(reference.clone()).or_insert(index);
+        }
+        self.by_name.entry(name_key).or_insert(index);
         let mut passenger = Passenger::new(segment.position(), surname, given, infant);
         passenger.reference = reference;
         self.passengers.push(passenger);
-        self.current = Some(self.passengers.len() - 1);
+        self.current = Some(index);
         Ok(())
     }
 
@@ -796,15 +873,16 @@ impl PnrDraft {
     fn ssr_passenger(&self, segment: &Segment<'_>) -> Option<usize> {
         let reference = segment.element(1).component(2).non_empty();
         match reference {
-            Some(reference) => self
-                .passengers
-                .iter()
-                .position(|p| p.reference.as_deref() == Some(reference.as_str()))
-                .or(if self.section == Section::Booking {
-                    self.current
-                } else {
-                    None
-                }),
+            Some(reference) => {
+                self.by_reference
+                    .get(&reference)
+                    .copied()
+                    .or(if self.section == Section::Booking {
+                        self.current
+                    } else {
+                        None
+                    })
+            }
             None => self.current,
         }
     }
@@ -821,6 +899,13 @@ impl PnrDraft {
         match code.as_str() {
             "DOCS" => {
                 let docs = parse_docs(&ssr_text(segment), segment, today, faults)?;
+                if self.infants.len() + self.loose_docs.len() >= MAX_PENDING {
+                    return faults.fault(
+                        segment.position(),
+                        Some("SSR DOCS"),
+                        "too many travel documents waiting for their passenger; this one is ignored",
+                    );
+                }
                 if docs.infant {
                     self.infants.push(InfantNote {
                         position: segment.position(),
@@ -885,7 +970,7 @@ impl PnrDraft {
                     p.residence = non_empty(field(1));
                 }
             }
-            "INFT" => {
+            "INFT" if self.infants.len() + self.loose_docs.len() < MAX_PENDING => {
                 if let Some((surname, given, birth_date)) = parse_inft(&ssr_text(segment), today) {
                     self.infants.push(InfantNote {
                         position: segment.position(),
@@ -910,10 +995,7 @@ impl PnrDraft {
                     let number = seat.component(0).text().trim().to_owned();
                     let reference = seat.component(2).non_empty();
                     let index = match reference {
-                        Some(reference) => self
-                            .passengers
-                            .iter()
-                            .position(|p| p.reference.as_deref() == Some(reference.as_str())),
+                        Some(reference) => self.by_reference.get(&reference).copied(),
                         None => self.current,
                     };
                     if let Some(p) = index.and_then(|i| self.passengers.get_mut(i)) {
@@ -942,18 +1024,22 @@ impl PnrDraft {
         manifest: &mut Manifest,
         faults: &mut Faults,
     ) -> Result<(), FormatError> {
-        // DOCS that came before any TIF: give them to the passenger they name, else make one.
+        // DOCS that came before any TIF go to the passenger they name, else make one; infant notes go to the
+        // infant they name, else make one. Names are compared on precomputed keys so this stays cheap.
+        let mut keys: Vec<NameKey> = self.passengers.iter().map(NameKey::of).collect();
         for (position, docs) in std::mem::take(&mut self.loose_docs) {
             let given = docs.given.join(" ");
-            match self
-                .passengers
-                .iter_mut()
-                .find(|p| !p.infant && p.is_named(&docs.surname, &given))
-            {
-                Some(p) => p.apply_docs(&docs),
+            let wanted = NameKey::new(&docs.surname, &given, false);
+            match keys.iter().position(|k| k.matches(&wanted)) {
+                Some(index) => {
+                    if let Some(p) = self.passengers.get_mut(index) {
+                        p.apply_docs(&docs);
+                    }
+                }
                 None if !docs.surname.is_empty() => {
                     let mut p = Passenger::new(position, docs.surname.clone(), given, false);
                     p.apply_docs(&docs);
+                    keys.push(NameKey::of(&p));
                     self.passengers.push(p);
                 }
                 None => faults.fault(
@@ -964,20 +1050,14 @@ impl PnrDraft {
             }
         }
         for note in std::mem::take(&mut self.infants) {
-            let index = self
-                .passengers
-                .iter()
-                .position(|p| p.infant && p.is_named(&note.surname, &note.given));
-            let index = match index {
+            let wanted = NameKey::new(&note.surname, &note.given, true);
+            let index = match keys.iter().position(|k| k.matches(&wanted)) {
                 Some(index) => index,
                 None => {
                     let given = strip_title(&note.given);
-                    self.passengers.push(Passenger::new(
-                        note.position,
-                        note.surname.clone(),
-                        given,
-                        true,
-                    ));
+                    let p = Passenger::new(note.position, note.surname.clone(), given, true);
+                    keys.push(NameKey::of(&p));
+                    self.passengers.push(p);
                     self.passengers.len() - 1
                 }
             };
@@ -1004,6 +1084,13 @@ impl PnrDraft {
                 Some("TIF"),
                 "PNR without a passenger",
             )?;
+        }
+        if manifest.travellers.len() + self.passengers.len() > MAX_TRAVELLERS {
+            return Err(FormatError::new(
+                self.position.clone(),
+                Some("TIF"),
+                format!("more than {MAX_TRAVELLERS} travellers: the manifest is refused"),
+            ));
         }
         for p in self.passengers {
             // The document's given names are the fuller ones (TIF glues names and titles); its surname is

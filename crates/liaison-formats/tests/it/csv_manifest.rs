@@ -201,3 +201,19 @@ proptest! {
         let _ = csv_manifest::parse(input.as_bytes(), &options(true));
     }
 }
+
+#[test]
+fn rows_without_flights_are_not_put_on_hundreds_of_legs() {
+    let mut input = String::from("surname,flight\n");
+    for i in 0..=csv_manifest::MAX_SHARED_LEGS {
+        input.push_str(&format!("P{i},XX{i}\n"));
+    }
+    input.push_str("NOFLIGHT,\n");
+    let manifest = csv_manifest::parse(input.as_bytes(), &options(false)).unwrap();
+    assert_eq!(
+        manifest.travellers.last().unwrap().legs,
+        Vec::<usize>::new()
+    );
+    assert_eq!(manifest.warnings.len(), 1);
+    assert_eq!(manifest.warnings[0].field.as_deref(), Some("flight"));
+}

@@ -453,3 +453,26 @@ proptest! {
         let _ = paxlst::parse(&input, &options(true));
     }
 }
+
+#[test]
+fn resource_limits() {
+    // Legs beyond the limit are dropped with a fault; every traveller holds the list, so it stays short.
+    let mut body = String::from("BGM+745'");
+    for i in 0..=paxlst::MAX_LEGS_PER_MESSAGE {
+        body.push_str(&format!("TDT+20+XX{i}+++XX'LOC+125+AAA'LOC+87+BBB'"));
+    }
+    body.push_str("NAD+FL+++DOE:JANE'");
+    let manifest = paxlst::parse(message(&body).as_bytes(), &options(false)).unwrap();
+    assert_eq!(manifest.flights.len(), paxlst::MAX_LEGS_PER_MESSAGE);
+    assert_eq!(warning_fields(&manifest), ["TDT"]);
+    assert_eq!(
+        manifest.travellers[0].legs.len(),
+        paxlst::MAX_LEGS_PER_MESSAGE
+    );
+
+    // Past the traveller limit the manifest is refused in both modes, naming the NAD that went over.
+    let body = "NAD+FL+++A'".repeat(liaison_formats::manifest::MAX_TRAVELLERS + 1);
+    let error = paxlst::parse(message(&body).as_bytes(), &options(false)).unwrap_err();
+    assert_eq!(error.position().segment_tag.as_deref(), Some("NAD"));
+    assert!(error.to_string().contains("travellers"), "{error}");
+}

@@ -445,3 +445,33 @@ proptest! {
         let _ = pnrgov::parse(&input, &options(true));
     }
 }
+
+#[test]
+fn resource_limits() {
+    let mut body = String::from("SRC'RCI+XX:ABC123'");
+    for i in 0..30 {
+        body.push_str(&format!("ADD++700:{i} STREET:TOWN'"));
+    }
+    for i in 0..=pnrgov::MAX_PASSENGERS_PER_PNR {
+        body.push_str(&format!("TIF+DOE+JOHN{i}:A:{i}'SSR+DOCS:HK:1:XX:::::/P/USA/N{i}/USA/01JAN80/M/01JAN30/DOE/JOHN+::{i}'"));
+    }
+    for i in 0..=pnrgov::MAX_LEGS_PER_PNR {
+        body.push_str(&format!("TVL+010625:1000:010625:1200+AAA+BBB+XX+{i}'"));
+    }
+    let segments = body.matches('\'').count() + 2;
+    let input = format!(
+        "UNB+IATA:1+XX+YY+250601:1200+1'UNH+1+PNRGOV:13:1:IA+1'{body}UNT+{segments}+1'UNZ+1+1'"
+    );
+    let manifest = pnrgov::parse(input.as_bytes(), &options(false)).unwrap();
+    assert_eq!(manifest.travellers.len(), pnrgov::MAX_PASSENGERS_PER_PNR);
+    assert_eq!(manifest.flights.len(), pnrgov::MAX_LEGS_PER_PNR);
+    assert_eq!(warning_fields(&manifest), ["TIF", "TVL"]);
+    let last = manifest.travellers.last().unwrap();
+    assert_eq!(last.documents.len(), 1);
+    let booking = last.booking.as_ref().unwrap();
+    assert_eq!(
+        booking.companions as usize,
+        pnrgov::MAX_PASSENGERS_PER_PNR - 1
+    );
+    assert_eq!(booking.addresses.len(), pnrgov::MAX_LIST_ENTRIES);
+}

@@ -1,0 +1,17 @@
+//! Fuzz target: the csv_manifest reader, in tolerant and strict mode.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use liaison_formats::{ParseOptions, csv_manifest};
+
+fuzz_target!(|data: &[u8]| {
+    for strict in [false, true] {
+        let options = ParseOptions {
+            strict,
+            today: chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap_or_default(),
+            max_bytes: 1 << 20,
+        };
+        let _ = csv_manifest::parse(data, &options);
+    }
+});

@@ -299,13 +299,13 @@ impl Locator<'_> {
                 b',' if !quoted => field += 1,
                 b'\n' if !quoted => break,
                 b'\n' => {
-                    line += 1;
+                    line = line.saturating_add(1);
                     column = 0;
                 }
                 _ => {}
             }
             if self.latin1 || (b & 0xC0) != 0x80 {
-                column += 1;
+                column = column.saturating_add(1);
             }
             i += 1;
         }
@@ -501,7 +501,12 @@ fn read_row(
                 let carrier = upper(row.get(Column::Carrier)).or_else(|| {
                     flight
                         .as_deref()
-                        .filter(|f| f.len() > 2 && f[2..].bytes().any(|b| b.is_ascii_digit()))
+                        .filter(|f| {
+                            let bytes = f.as_bytes();
+                            bytes.len() > 2
+                                && bytes[..2].iter().all(u8::is_ascii_alphanumeric)
+                                && bytes[2..].iter().any(u8::is_ascii_digit)
+                        })
                         .and_then(|f| f.get(..2))
                         .map(str::to_owned)
                 });

@@ -718,7 +718,7 @@ impl<'a> Tokeniser<'a> {
         let offset = offset.min(self.input.len());
         while self.pos < offset {
             if self.input[self.pos] == b'\n' {
-                self.line += 1;
+                self.line = self.line.saturating_add(1);
                 self.line_start = self.pos + 1;
             }
             self.pos += 1;
@@ -735,7 +735,9 @@ impl<'a> Tokeniser<'a> {
             Charset::Latin1 => span.len(),
             Charset::Utf8 => span.iter().filter(|&&b| (b & 0xC0) != 0x80).count(),
         };
-        self.column_at_anchor += chars as u32;
+        self.column_at_anchor = self
+            .column_at_anchor
+            .saturating_add(u32::try_from(chars).unwrap_or(u32::MAX));
         self.column_anchor = offset;
         self.column_at_anchor
     }
@@ -768,7 +770,7 @@ impl<'a> Tokeniser<'a> {
                     PLAIN => i += 1,
                     TERMINATOR => {
                         if input[i] == b'\n' {
-                            self.line += 1;
+                            self.line = self.line.saturating_add(1);
                             self.line_start = i + 1;
                         }
                         end = Some(i);
@@ -777,13 +779,13 @@ impl<'a> Tokeniser<'a> {
                     }
                     RELEASE => {
                         if i + 1 < input.len() && input[i + 1] == b'\n' {
-                            self.line += 1;
+                            self.line = self.line.saturating_add(1);
                             self.line_start = i + 2;
                         }
                         i += 2;
                     }
                     NEWLINE => {
-                        self.line += 1;
+                        self.line = self.line.saturating_add(1);
                         self.line_start = i + 1;
                         i += 1;
                     }
@@ -800,7 +802,7 @@ impl<'a> Tokeniser<'a> {
             }
             // Line breaks inside the segment were counted in the scan.
             self.pos = next.min(input.len());
-            self.number += 1;
+            self.number = self.number.saturating_add(1);
             let number = self.number;
             let body_end = end.unwrap_or(input.len());
             let body = &input[start..body_end];

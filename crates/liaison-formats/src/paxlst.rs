@@ -592,7 +592,7 @@ fn read_traveller_segment(
         "FTX" if qualifier == "BAG" => {
             // FTX+BAG+++2660009:2 is a tag number and how many consecutive tags follow it.
             let consecutive = segment.text(3, 1).trim().parse::<u32>().unwrap_or(1);
-            draft.bag_tags += consecutive.max(1);
+            draft.bag_tags = draft.bag_tags.saturating_add(consecutive.max(1));
         }
         _ => {}
     }

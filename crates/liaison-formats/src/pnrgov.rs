@@ -185,11 +185,12 @@ fn read_tvl(
         }
     } else if let (Some(departure), Some(time)) = (departure, dates::time(&arrival_time)) {
         // Arrival on the day of departure, or the next day when the clock says it lands earlier.
-        let mut at = departure.date().and_time(time);
-        if at < departure {
-            at += Duration::days(1);
-        }
-        arrival = Some(at);
+        let at = departure.date().and_time(time);
+        arrival = if at < departure {
+            at.checked_add_signed(Duration::days(1))
+        } else {
+            Some(at)
+        };
     }
     let flight_number = (!number.is_empty()).then(|| match &carrier {
         Some(carrier) => format!("{carrier}{number}"),

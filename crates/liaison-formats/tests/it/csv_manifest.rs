@@ -217,3 +217,11 @@ fn rows_without_flights_are_not_put_on_hundreds_of_legs() {
     assert_eq!(manifest.warnings.len(), 1);
     assert_eq!(manifest.warnings[0].field.as_deref(), Some("flight"));
 }
+
+#[test]
+fn a_flight_starting_with_a_wide_character_has_no_carrier_prefix() {
+    let manifest =
+        csv_manifest::parse("surname,flight\nA,ÉX123\n".as_bytes(), &options(true)).unwrap();
+    assert_eq!(manifest.flights[0].carrier, None);
+    assert_eq!(manifest.flights[0].flight_number.as_deref(), Some("ÉX123"));
+}

@@ -476,3 +476,13 @@ fn resource_limits() {
     assert_eq!(error.position().segment_tag.as_deref(), Some("NAD"));
     assert!(error.to_string().contains("travellers"), "{error}");
 }
+
+#[test]
+fn huge_bag_tag_counts_saturate() {
+    let input = message("BGM+745'NAD+FL+++A:B'FTX+BAG+++1:4294967295'FTX+BAG+++2:4294967295'");
+    let manifest = paxlst::parse(input.as_bytes(), &options(true)).unwrap();
+    assert_eq!(
+        manifest.travellers[0].booking.as_ref().unwrap().bags,
+        Some(u32::MAX)
+    );
+}

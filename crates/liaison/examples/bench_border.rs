@@ -2,14 +2,17 @@
 //! persons with alerts and 10,000,000 listed documents, and the latency of one MRZ check through the API.
 //!
 //! ```text
-//! cargo run --release -p liaison --example synthetic_records -- --persons 1000000 --linked-every 1 --out persons.jsonl
-//! cargo run --release -p liaison --example bench_border -- --db bench.sqlite --persons-file persons.jsonl \
+//! cargo run --release -p liaison --example bench_border -- --db bench.sqlite --persons 1000000 \
 //!     --documents 10000000 --travellers 10000
 //! ```
 //!
-//! On first use the database is filled: the persons file is imported through the import service (every
-//! person then holds a passport and carries a `wanted_for_arrest` alert), and `--documents` stolen or lost
-//! documents without holder (`x1`, `x2`...) are stored in batches. Later runs reuse the database.
+//! On first use the database is filled in batches: `--persons` persons `p1`.. with a passport each (`d1`..,
+//! one in ten listed as stolen) and a `wanted_for_arrest` alert each (`a1`..), and `--documents` stolen or
+//! lost documents without holder (`x1`..). Family names are built from syllables with a long tail (a few
+//! hundred thousand possible, Zipf-like) and a third of the persons also carry a Cyrillic spelling: a watch
+//! list of a million people has that many different names, and a name index's speed depends on it (a
+//! handful of names shared by tens of thousands of persons would measure a pathological list, not a real
+//! one). Later runs reuse the database.
 //!
 //! Then, timed separately: building the screening index (as `serve` does at start); reading and screening
 //! the manifest through `border::screen_manifest` (parse, names through the matching engine on every core,
@@ -29,9 +32,7 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use liaison_core::{CountryCode, NodeId, RecordType, Role};
 use liaison_server::services::border::{self, ManifestRequest};
-use liaison_server::services::records::{
-    self, AccessReason, CollectIssues, ImportOptions, JsonLinesSource,
-};
+use liaison_server::services::records::AccessReason;
 use liaison_server::services::screening::ScreeningIndex;
 use liaison_server::services::{Caller, users};
 use liaison_server::{Node, NodeSettings, SystemClock};
@@ -43,9 +44,9 @@ struct Args {
     /// The SQLite database to fill (first run) or reuse.
     #[arg(long)]
     db: PathBuf,
-    /// Persons to import on first use (from the `synthetic_records` example, `--linked-every 1`).
-    #[arg(long)]
-    persons_file: Option<PathBuf>,
+    /// Wanted persons to store on first use (each with a passport and an alert).
+    #[arg(long, default_value_t = 1_000_000)]
+    persons: u64,
     /// Listed documents without holder to add on first use.
     #[arg(long, default_value_t = 10_000_000)]
     documents: u64,
@@ -182,26 +183,28 @@ async fn main() -> anyhow::Result<()> {
 async fn fill(node: &Node, args: &Args) -> anyhow::Result<()> {
     let counts = node.store.count_records().await?;
     if counts.get(&RecordType::Person).copied().unwrap_or(0) == 0 {
-        let Some(path) = args.persons_file.clone() else {
-            bail!("the database is empty: give --persons-file");
-        };
         let started = Instant::now();
-        let source = JsonLinesSource {
-            name: path.display().to_string(),
-            open: move || std::fs::File::open(&path).map(std::io::BufReader::new),
-            total_bytes: None,
-        };
-        let report = records::import(
-            node,
-            &Caller::cli(),
-            &source,
-            &ImportOptions::default(),
-            &mut CollectIssues::default(),
-        )
-        .await?;
+        let mut rng = SplitMix64(args.seed);
+        let mut batch = Vec::with_capacity(30_000);
+        for i in 1..=args.persons {
+            batch.extend(wanted_person(&mut rng, i, node.id.as_str()));
+            if batch.len() >= 30_000 {
+                node.store.put_records(&batch, chrono::Utc::now()).await?;
+                batch.clear();
+            }
+            if i % 200_000 == 0 {
+                println!(
+                    "  {i} persons stored ({:.0} s)",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+        }
+        if !batch.is_empty() {
+            node.store.put_records(&batch, chrono::Utc::now()).await?;
+        }
         println!(
-            "imported {} records in {:.1} s",
-            report.inserted + report.updated,
+            "stored {} persons with passports and alerts in {:.1} s",
+            args.persons,
             started.elapsed().as_secs_f64()
         );
     }
@@ -249,6 +252,183 @@ async fn fill(node: &Node, args: &Args) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Latin syllables of family names with a Cyrillic spelling of each.
+const SYLLABLES: &[(&str, &str)] = &[
+    ("KA", "КА"),
+    ("RO", "РО"),
+    ("MI", "МИ"),
+    ("LE", "ЛЕ"),
+    ("TA", "ТА"),
+    ("NO", "НО"),
+    ("VI", "ВИ"),
+    ("SA", "СА"),
+    ("DU", "ДУ"),
+    ("BE", "БЕ"),
+    ("GO", "ГО"),
+    ("PA", "ПА"),
+    ("ZE", "ЗЕ"),
+    ("LI", "ЛИ"),
+    ("MO", "МО"),
+    ("RA", "РА"),
+    ("TE", "ТЕ"),
+    ("NI", "НИ"),
+    ("VO", "ВО"),
+    ("SE", "СЕ"),
+    ("DA", "ДА"),
+    ("BO", "БО"),
+    ("GA", "ГА"),
+    ("PE", "ПЕ"),
+    ("ZA", "ЗА"),
+    ("LO", "ЛО"),
+    ("MA", "МА"),
+    ("RI", "РИ"),
+    ("TO", "ТО"),
+    ("NA", "НА"),
+    ("KRA", "КРА"),
+    ("STO", "СТО"),
+    ("BRI", "БРИ"),
+    ("DRO", "ДРО"),
+    ("PLE", "ПЛЕ"),
+    ("GRU", "ГРУ"),
+    ("KHA", "ХА"),
+    ("SHI", "ШИ"),
+    ("CHE", "ЧЕ"),
+    ("ZHU", "ЖУ"),
+    ("YA", "Я"),
+    ("FE", "ФЕ"),
+    ("KU", "КУ"),
+    ("TRI", "ТРИ"),
+    ("VLA", "ВЛА"),
+    ("SMO", "СМО"),
+];
+const ENDINGS: &[(&str, &str)] = &[
+    ("NOV", "НОВ"),
+    ("RIN", "РИН"),
+    ("LEV", "ЛЕВ"),
+    ("SKI", "СКИ"),
+    ("VICH", "ВИЧ"),
+    ("NKO", "НКО"),
+    ("DZE", "ДЗЕ"),
+    ("SHVILI", "ШВИЛИ"),
+    ("YAN", "ЯН"),
+    ("OGLU", "ОГЛУ"),
+    ("ESCU", "ЕСКУ"),
+    ("NEN", "НЕН"),
+    ("MANN", "МАНН"),
+    ("BERG", "БЕРГ"),
+    ("DI", "ДИ"),
+    ("S", "С"),
+];
+const GIVEN: &[(&str, &str)] = &[
+    ("IVAN", "ИВАН"),
+    ("OLGA", "ОЛЬГА"),
+    ("PETR", "ПЕТР"),
+    ("ANNA", "АННА"),
+    ("OMAR", "ОМАР"),
+    ("LEILA", "ЛЕЙЛА"),
+    ("MARKO", "МАРКО"),
+    ("NINA", "НИНА"),
+    ("DAVID", "ДАВИД"),
+    ("SARA", "САРА"),
+    ("ARMEN", "АРМЕН"),
+    ("ELENA", "ЕЛЕНА"),
+    ("GIORGI", "ГИОРГИ"),
+    ("MARIA", "МАРИЯ"),
+    ("ALI", "АЛИ"),
+    ("VERA", "ВЕРА"),
+    ("TIMUR", "ТИМУР"),
+    ("ZARA", "ЗАРА"),
+    ("PAVEL", "ПАВЕЛ"),
+    ("IRINA", "ИРИНА"),
+    ("STEFAN", "СТЕФАН"),
+    ("DANA", "ДАНА"),
+    ("RUSLAN", "РУСЛАН"),
+    ("MILA", "МИЛА"),
+    ("KARIM", "КАРИМ"),
+    ("YANA", "ЯНА"),
+    ("BORIS", "БОРИС"),
+    ("LIDA", "ЛИДА"),
+    ("EMIL", "ЭМИЛЬ"),
+    ("INNA", "ИННА"),
+];
+
+/// Roughly Zipf-distributed index into `0..n`: a few parts are frequent, most are rare.
+fn zipf(rng: &mut SplitMix64, n: usize) -> usize {
+    let u = (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
+    ((n as f64).powf(u) - 1.0) as usize % n
+}
+
+/// A person with a passport and an arrest alert, as stored records.
+fn wanted_person(rng: &mut SplitMix64, i: u64, owner: &str) -> [StoredRecord; 3] {
+    let (given, given_cyr) = GIVEN[zipf(rng, GIVEN.len())];
+    let mut family = String::new();
+    let mut family_cyr = String::new();
+    for _ in 0..2 + rng.below(2) {
+        let (latin, cyrillic) = SYLLABLES[zipf(rng, SYLLABLES.len())];
+        family.push_str(latin);
+        family_cyr.push_str(cyrillic);
+    }
+    let (latin, cyrillic) = ENDINGS[rng.below(ENDINGS.len() as u64) as usize];
+    family.push_str(latin);
+    family_cyr.push_str(cyrillic);
+    let birth = format!(
+        "{}-{:02}-{:02}",
+        1945 + rng.below(60),
+        1 + rng.below(12),
+        1 + rng.below(28)
+    );
+    let nationality = ["XAA", "XBB", "XCC", "RUS", "GEO", "ARM", "TUR"][rng.below(7) as usize];
+    let mut names = format!(
+        r#"{{"full":"{given} {family}","given":"{given}","family":"{family}","kind":"primary"}}"#
+    );
+    if rng.below(3) == 0 {
+        let _ = write!(
+            names,
+            r#",{{"full":"{family_cyr} {given_cyr}","given":"{given_cyr}","family":"{family_cyr}","kind":"alias"}}"#
+        );
+    }
+    let sex = if rng.below(2) == 0 { "M" } else { "F" };
+    let stored = |record_type, id: String, references, body| StoredRecord {
+        record_type,
+        id,
+        owner: owner.to_owned(),
+        handling_code: "H0".into(),
+        retain_until: None,
+        references,
+        body,
+    };
+    let person = stored(
+        RecordType::Person,
+        format!("p{i}"),
+        Vec::new(),
+        format!(
+            r#"{{"type":"person","id":"p{i}","names":[{names}],"birth_dates":["{birth}"],"sex":"{sex}","nationalities":["{nationality}"]}}"#
+        ),
+    );
+    let status = if rng.below(10) == 0 {
+        "stolen"
+    } else {
+        "valid"
+    };
+    let document = stored(
+        RecordType::Document,
+        format!("d{i}"),
+        vec![(RecordType::Person, format!("p{i}"))],
+        format!(
+            r#"{{"type":"document","id":"d{i}","kind":"P","number":"W{i:08}","issuing_country":"{nationality}","holder":"p{i}","status":"{status}"}}"#
+        ),
+    );
+    let alert = stored(
+        RecordType::Alert,
+        format!("a{i}"),
+        vec![(RecordType::Person, format!("p{i}"))],
+        format!(
+            r#"{{"type":"alert","id":"a{i}","category":"wanted_for_arrest","subject":"p{i}","action":"Arrest; notify the issuing authority within 12 hours"}}"#
+        ),
+    );
+    [person, document, alert]
 }
 
 /// The number of listed document `x{i}`: two letters and seven digits, unique per `i`.

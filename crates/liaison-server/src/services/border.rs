@@ -190,6 +190,13 @@ async fn screen_subjects(
         let mut hits: Vec<ManifestHit> = Vec::new();
         let mut seen_records: BTreeSet<(String, String)> = BTreeSet::new();
         for hit in result.hits {
+            // At the border only a record someone has asked to be told about is a hit: a person with an
+            // alert in force. Finding that a traveller is recorded on this node, without any alert, says
+            // nothing to act on, and showing it would disclose records beyond the purpose.
+            let alerts = alerts_on(node, hit.record_type, &hit.id).await?;
+            if alerts.is_empty() {
+                continue;
+            }
             seen_records.insert((hit.record_type.as_str().to_owned(), hit.id.clone()));
             hits.push(ManifestHit {
                 hit_id: String::new(),
@@ -210,7 +217,7 @@ async fn screen_subjects(
                         weight: (c.weight * 100.0).round() / 100.0,
                     })
                     .collect(),
-                alerts: alerts_on(node, hit.record_type, &hit.id).await?,
+                alerts,
                 rule: None,
             });
         }
@@ -401,28 +408,9 @@ fn screen_parallel(
 }
 
 fn listing_explanation(document: &SubjectDocument, listed: &ObjectMatch) -> ExplanationItem {
-    let how = if listed.exact {
-        "exactly".to_owned()
-    } else {
-        format!(
-            "after correcting OCR confusions ({} read as {})",
-            document.number, listed.listed
-        )
-    };
-    let country = match (listed.country_agrees, &listed.country) {
-        (Some(false), Some(country)) => {
-            format!("; issued by {country} on the list, not by the traveller's issuing country")
-        }
-        _ => String::new(),
-    };
     ExplanationItem {
         feature: "listed_document".into(),
-        text: format!(
-            "{} {} is listed as {} on this node, matched {how}{country}",
-            listed.field.describe(),
-            listed.listed,
-            listed.status.replace('_', " ")
-        ),
+        text: listed.explain(&document.number),
         weight: if listed.exact { 1.0 } else { 0.6 },
     }
 }
@@ -432,9 +420,6 @@ async fn document_hit(
     document: &SubjectDocument,
     listed: &ObjectMatch,
 ) -> Result<ManifestHit, ServiceError> {
-    // An exact number from the right country is the document itself; an OCR-folded number or another
-    // country's document of the same number needs a look by the officer.
-    let strong = listed.exact && listed.country_agrees != Some(false);
     Ok(ManifestHit {
         hit_id: String::new(),
         kind: listed.record_type.as_str().to_owned(),
@@ -443,8 +428,8 @@ async fn document_hit(
             id: Some(listed.id.clone()),
             owner: node.id.to_string(),
         }),
-        score: if strong { 1.0 } else { 0.7 },
-        band: if strong { "strong" } else { "possible" }.into(),
+        score: listed.score(),
+        band: listed.band().into(),
         explanation: vec![listing_explanation(document, listed)],
         alerts: alerts_on(node, listed.record_type, &listed.id).await?,
         rule: None,

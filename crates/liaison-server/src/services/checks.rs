@@ -372,6 +372,46 @@ impl ObjectIndex {
     }
 }
 
+impl ObjectMatch {
+    /// An exact number from the right country is the listed object itself; a number that agrees only once
+    /// OCR confusions are folded, or a listing from another country, needs a look by the officer.
+    pub fn band(&self) -> &'static str {
+        if self.exact && self.country_agrees != Some(false) {
+            "strong"
+        } else {
+            "possible"
+        }
+    }
+
+    pub fn score(&self) -> f64 {
+        if self.band() == "strong" { 1.0 } else { 0.7 }
+    }
+
+    /// The match in an officer's words, given the identifier as checked.
+    pub fn explain(&self, checked: &str) -> String {
+        let how = if self.exact {
+            "exactly".to_owned()
+        } else {
+            format!(
+                "after correcting OCR confusions ({checked} read as {})",
+                self.listed
+            )
+        };
+        let country = match (self.country_agrees, &self.country) {
+            (Some(false), Some(country)) => {
+                format!("; listed as issued by {country}, not by the country checked")
+            }
+            _ => String::new(),
+        };
+        format!(
+            "{} {} is listed as {} on this node, matched {how}{country}",
+            self.field.describe(),
+            self.listed,
+            self.status.replace('_', " ")
+        )
+    }
+}
+
 /// Country codes agree when equal, treating Germany's one-letter ICAO code `D` as `DEU`.
 fn same_country(a: &str, b: &str) -> bool {
     let canonical = |c: &str| {

@@ -77,18 +77,6 @@ fn indexed_person(person: &liaison_core::Person, documents: Vec<DocumentKey>) ->
     }
 }
 
-fn unheld_document(document: &liaison_core::Document) -> IndexedPerson {
-    IndexedPerson {
-        record_type: RecordType::Document,
-        id: document.meta.id.as_str().to_owned(),
-        names: Vec::new(),
-        birth_dates: Vec::new(),
-        sex: None,
-        nationalities: Vec::new(),
-        documents: vec![document_key(document)],
-    }
-}
-
 impl ScreeningIndex {
     /// Builds the index from every person and document in the store, in two streaming passes: documents
     /// first (grouped by holder), then persons with their documents attached.
@@ -137,7 +125,9 @@ impl ScreeningIndex {
                             .or_default()
                             .push(document_key(&document));
                     }
-                    _ => state.index.upsert(unheld_document(&document)),
+                    // A document without a known holder is found through the check index (when listed),
+                    // not through the name index, which would hold tens of millions of nameless entries.
+                    _ => {}
                 }
             }
         }
@@ -273,9 +263,8 @@ impl ScreeningIndex {
                 (Some(_), Some(holder)) => {
                     state.holder_of.insert(id.to_owned(), holder.clone());
                 }
-                (Some(document), None) => {
+                (Some(_), None) => {
                     state.holder_of.remove(id);
-                    state.index.upsert(unheld_document(document));
                 }
                 (None, _) => {
                     state.holder_of.remove(id);
@@ -502,6 +491,34 @@ pub async fn screen(
                 hit_ref: None,
             });
         }
+        for number in &query.documents {
+            for listed in index.check_object(IdentifierField::DocumentNumber, number, None)? {
+                if hits.iter().any(|h| {
+                    h.record.record_type == listed.record_type.as_str()
+                        && h.record.id.as_deref() == Some(listed.id.as_str())
+                }) {
+                    continue;
+                }
+                hits.push(ScreenHit {
+                    record: HitRecord {
+                        record_type: listed.record_type.as_str().into(),
+                        id: Some(listed.id.clone()),
+                        owner: node.id.to_string(),
+                    },
+                    score: listed.score(),
+                    band: listed.band().into(),
+                    explanation: vec![ExplanationItem {
+                        feature: "listed_document".into(),
+                        text: listed.explain(number),
+                        weight: if listed.exact { 1.0 } else { 0.6 },
+                    }],
+                    alerts: alerts_on(node, listed.record_type, &listed.id).await?,
+                    hit_ref: None,
+                });
+            }
+        }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+        hits.truncate(limit);
         let mut event = AuditEvent::new("screen", "ok").detail(format!(
             "{}; {} hits",
             describe_query(query),
@@ -542,12 +559,14 @@ async fn has_alert(
         .any(|(referrer, _)| *referrer == RecordType::Alert))
 }
 
-/// The alerts whose subject is the hit record, so the officer sees at once what a hit means.
+/// The alerts in force whose subject is the hit record, so the officer sees at once what a hit means. An
+/// alert past its expiry date no longer asks anything of anyone and is left out.
 pub(crate) async fn alerts_on(
     node: &Node,
     record_type: RecordType,
     id: &str,
 ) -> Result<Vec<HitAlert>, ServiceError> {
+    let today = node.now().date_naive();
     let mut alerts = Vec::new();
     for (referrer_type, referrer_id) in node.store.referencing(record_type, id).await? {
         if referrer_type != RecordType::Alert {
@@ -558,6 +577,7 @@ pub(crate) async fn alerts_on(
             .get_record(RecordType::Alert, &referrer_id)
             .await?
             && let Some(Record::Alert(alert)) = decode(&stored.body)
+            && alert.expires.is_none_or(|expires| expires >= today)
         {
             alerts.push(HitAlert {
                 id: referrer_id,

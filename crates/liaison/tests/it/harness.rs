@@ -91,6 +91,10 @@ pub fn stderr(out: &Output) -> String {
 pub struct TestClock(Mutex<DateTime<Utc>>);
 
 impl TestClock {
+    pub fn at(now: DateTime<Utc>) -> TestClock {
+        TestClock(Mutex::new(now))
+    }
+
     pub fn advance(&self, by: Duration) {
         *self.0.lock().unwrap() += by;
     }

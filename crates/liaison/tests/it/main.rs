@@ -7,4 +7,5 @@ mod api;
 mod border;
 mod cli;
 mod harness;
+mod scenario;
 mod screening;

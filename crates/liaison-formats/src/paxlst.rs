@@ -4,6 +4,8 @@
 //!
 //! The mapping of every segment is written in `docs/formats.md`.
 
+pub mod structure;
+
 use chrono::NaiveDate;
 
 use crate::edifact::dates::{self, DateKind};
@@ -188,6 +190,16 @@ fn read_message(
     manifest: &mut Manifest,
 ) -> Result<(), FormatError> {
     let body = interchange.body(message);
+    if body.is_empty()
+        && let Some(header) = interchange.header(message)
+    {
+        faults.fault(
+            header.position(),
+            Some("BGM"),
+            "the message is empty (mandatory BGM missing)",
+        )?;
+    }
+    structure::check(structure::PAXLST, body, faults)?;
     let mut default_role = TravellerRole::Passenger;
     let mut legs: Vec<usize> = Vec::new();
     let mut current_leg: Option<usize> = None;

@@ -357,7 +357,14 @@ fn bad_paxlst_fails_strict_mode_with_a_positioned_error() {
     );
     let manifest = paxlst::parse(&input, &options(false)).unwrap();
     assert_eq!(manifest.travellers.len(), 1);
-    assert_eq!(warning_fields(&manifest), ["UNT/0074"]);
+    // Tolerant mode also says what is wrong with it: the message-level RFF may appear once.
+    assert_eq!(warning_fields(&manifest), ["UNT/0074", "RFF"]);
+    let rff = &manifest.warnings[1];
+    assert_eq!((rff.position.line, rff.position.segment), (6, Some(6)));
+    assert_eq!(
+        rff.message,
+        "RFF repeats more than 1 times in the message (PAXLST structure)"
+    );
 }
 
 fn message(body: &str) -> String {
@@ -402,7 +409,8 @@ fn in_transit_crew_and_unknown_qualifiers() {
 
 #[test]
 fn birth_dates_are_never_in_the_future() {
-    let input = message("BGM+745'NAD+FL+++A:B'DTM+329:250602'NAD+FL+++C:D'DTM+329:250601'");
+    let input =
+        message("BGM+745'TDT+20+XX1'NAD+FL+++A:B'DTM+329:250602'NAD+FL+++C:D'DTM+329:250601'");
     let manifest = paxlst::parse(input.as_bytes(), &options(true)).unwrap();
     assert_eq!(manifest.travellers[0].birth_date, Some(date(1925, 6, 2)));
     assert_eq!(manifest.travellers[1].birth_date, Some(date(2025, 6, 1)));
@@ -410,14 +418,18 @@ fn birth_dates_are_never_in_the_future() {
 
 #[test]
 fn bad_values_name_their_segment_and_field() {
-    let input = message("BGM+745'NAD+FL+++A:B'DTM+329:19991331:102'ATT+2++Q'");
+    let input = message("BGM+745'TDT+20+XX1'NAD+FL+++A:B'ATT+2++Q'DTM+329:19991331:102'");
     let error = paxlst::parse(input.as_bytes(), &options(true)).unwrap_err();
-    assert_eq!(error.0.field.as_deref(), Some("DTM/C507/2380"));
-    assert_eq!(error.position().segment_tag.as_deref(), Some("DTM"));
+    assert_eq!(error.0.field.as_deref(), Some("ATT/C956/9019"));
+    assert_eq!(error.position().segment_tag.as_deref(), Some("ATT"));
     let manifest = paxlst::parse(input.as_bytes(), &options(false)).unwrap();
     assert_eq!(
         warning_fields(&manifest),
-        ["DTM/C507/2380", "ATT/C956/9019"]
+        ["ATT/C956/9019", "DTM/C507/2380"]
+    );
+    assert_eq!(
+        manifest.warnings[1].position.segment_tag.as_deref(),
+        Some("DTM")
     );
     assert_eq!(manifest.travellers[0].birth_date, None);
 }
@@ -464,14 +476,28 @@ fn resource_limits() {
     body.push_str("NAD+FL+++DOE:JANE'");
     let manifest = paxlst::parse(message(&body).as_bytes(), &options(false)).unwrap();
     assert_eq!(manifest.flights.len(), paxlst::MAX_LEGS_PER_MESSAGE);
-    assert_eq!(warning_fields(&manifest), ["TDT"]);
+    // The structure allows 10 legs (SG2): each one after that is a fault, and the 100th is dropped.
+    let fields = warning_fields(&manifest);
+    assert_eq!(fields.len(), paxlst::MAX_LEGS_PER_MESSAGE + 1 - 10 + 1);
+    assert!(fields.iter().all(|f| f == "TDT"), "{fields:?}");
+    assert!(
+        manifest
+            .warnings
+            .last()
+            .unwrap()
+            .message
+            .contains("more than 99")
+    );
     assert_eq!(
         manifest.travellers[0].legs.len(),
         paxlst::MAX_LEGS_PER_MESSAGE
     );
 
     // Past the traveller limit the manifest is refused in both modes, naming the NAD that went over.
-    let body = "NAD+FL+++A'".repeat(liaison_formats::manifest::MAX_TRAVELLERS + 1);
+    let body = format!(
+        "BGM+745'TDT+20+XX1'{}",
+        "NAD+FL+++A'".repeat(liaison_formats::manifest::MAX_TRAVELLERS + 1)
+    );
     let error = paxlst::parse(message(&body).as_bytes(), &options(false)).unwrap_err();
     assert_eq!(error.position().segment_tag.as_deref(), Some("NAD"));
     assert!(error.to_string().contains("travellers"), "{error}");
@@ -479,10 +505,121 @@ fn resource_limits() {
 
 #[test]
 fn huge_bag_tag_counts_saturate() {
-    let input = message("BGM+745'NAD+FL+++A:B'FTX+BAG+++1:4294967295'FTX+BAG+++2:4294967295'");
+    let input =
+        message("BGM+745'TDT+20+XX1'NAD+FL+++A:B'FTX+BAG+++1:4294967295'FTX+BAG+++2:4294967295'");
     let manifest = paxlst::parse(input.as_bytes(), &options(true)).unwrap();
     assert_eq!(
         manifest.travellers[0].booking.as_ref().unwrap().bags,
         Some(u32::MAX)
     );
+}
+
+/// Reads the pydifact structure definition into the same shape as `structure::Node`, as text lines
+/// (`SG4 99999 optional`, `  NAD 1 required`), without an XML library: the file has one element per line.
+fn structure_from_xml(xml: &str) -> Vec<String> {
+    let attribute = |line: &str, name: &str| -> String {
+        let key = format!("{name}=\"");
+        line.find(&key)
+            .map(|at| {
+                let rest = &line[at + key.len()..];
+                rest[..rest.find('"').unwrap()].to_owned()
+            })
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    for line in xml.lines().map(str::trim) {
+        if line.starts_with("</group") {
+            depth -= 1;
+        } else if line.starts_with("<segment") || line.starts_with("<group") {
+            let id = attribute(line, "id");
+            if id == "UNH" || id == "UNT" {
+                continue;
+            }
+            let required = if attribute(line, "required") == "true" {
+                "required"
+            } else {
+                "optional"
+            };
+            out.push(format!(
+                "{}{id} {} {required}",
+                "  ".repeat(depth),
+                attribute(line, "maxrepeat")
+            ));
+            if line.starts_with("<group") {
+                depth += 1;
+            }
+        }
+    }
+    out
+}
+
+fn structure_lines(nodes: &[paxlst::structure::Node], depth: usize, out: &mut Vec<String>) {
+    use paxlst::structure::Node;
+    for node in nodes {
+        let (name, max, required) = match node {
+            Node::Segment { tag, max, required } => (*tag, *max, *required),
+            Node::Group {
+                name,
+                max,
+                required,
+                ..
+            } => (*name, *max, *required),
+        };
+        let required = if required { "required" } else { "optional" };
+        out.push(format!("{}{name} {max} {required}", "  ".repeat(depth)));
+        if let Node::Group { children, .. } = node {
+            structure_lines(children, depth + 1, out);
+        }
+    }
+}
+
+#[test]
+fn the_structure_table_is_the_d21a_directory() {
+    let xml = String::from_utf8(data("pydifact_d21a_paxlst_structure.xml")).unwrap();
+    let mut ours = Vec::new();
+    structure_lines(paxlst::structure::PAXLST, 0, &mut ours);
+    assert_eq!(ours, structure_from_xml(&xml));
+}
+
+#[test]
+fn structure_faults_name_the_segment() {
+    let cases = [
+        // A segment the message does not have.
+        (
+            "BGM+745'TDT+20+XX1'UNS+D'NAD+FL+++A:B'",
+            "UNS",
+            "not allowed here",
+        ),
+        // Travellers come before the control totals.
+        (
+            "BGM+745'TDT+20+XX1'NAD+FL+++A:B'CNT+42:1'NAD+FL+++C:D'",
+            "NAD",
+            "not allowed here (in the message)",
+        ),
+        // SG2 (TDT) is mandatory.
+        ("BGM+745'NAD+FL+++A:B'", "SG2", "mandatory SG2 missing"),
+        // A document group may have two LOC.
+        (
+            "BGM+745'TDT+20+XX1'NAD+FL+++A:B'DOC+P+1'LOC+91+A'LOC+91+B'LOC+91+C'",
+            "LOC",
+            "repeats more than 2 times in SG5",
+        ),
+    ];
+    for (body, field, message_part) in cases {
+        let input = message(body);
+        let error = paxlst::parse(input.as_bytes(), &options(true)).unwrap_err();
+        assert_eq!(error.0.field.as_deref(), Some(field), "{body}: {error}");
+        assert!(error.0.message.contains(message_part), "{body}: {error}");
+        assert!(paxlst::parse(input.as_bytes(), &options(false)).is_ok());
+    }
+    // Repeated groups and the segments of each level in order are fine.
+    let input = message(
+        "BGM+745'RFF+TN:1'NAD+MS+++X'COM+1:TE'TDT+20+XX1'LOC+125+A'DTM+189:2501011200:201'\
+         LOC+87+B'TDT+20+XX2'LOC+125+B'LOC+87+C'NAD+FL+++A:B'ATT+2++F'DTM+329:800101'\
+         LOC+178+A'NAT+2+X'RFF+AVF:1'DOC+P+1'DTM+36:300101'LOC+91+X'DOC+V+2'NAD+FM+++C:D'CNT+42:1'",
+    );
+    let manifest = paxlst::parse(input.as_bytes(), &options(true)).unwrap();
+    assert_eq!(manifest.travellers.len(), 2);
+    assert_eq!(manifest.flights.len(), 2);
 }

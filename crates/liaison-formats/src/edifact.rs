@@ -645,14 +645,12 @@ impl<'a> Tokeniser<'a> {
             Err(error) => {
                 let at = error.valid_up_to();
                 let declared = declared_syntax(input);
-                let expected_latin1 = declared.as_deref().is_some_and(|s| s == "UNOC");
-                if !expected_latin1 {
-                    faults.notice(
-                        Position::at(input, at),
-                        Some("UNB/S001/0001"),
-                        "the text is not valid UTF-8; read as Latin-1 (ISO 8859-1)",
-                    );
-                }
+                let message = if declared.as_deref() == Some("UNOC") {
+                    "the text is not valid UTF-8; read as Latin-1 (ISO 8859-1), as UNOC declares"
+                } else {
+                    "the text is not valid UTF-8; read as Latin-1 (ISO 8859-1)"
+                };
+                faults.notice(Position::at(input, at), Some("UNB/S001/0001"), message);
                 Charset::Latin1
             }
         };

@@ -197,13 +197,16 @@ fn latin1_bytes_are_decoded_with_a_notice_and_never_fail() {
 }
 
 #[test]
-fn unoc_declared_latin1_text_has_no_notice() {
+fn unoc_declared_latin1_text_is_read_with_a_notice_even_in_strict_mode() {
     let input =
         b"UNB+UNOC:3+A+B+1:1+7'UNH+1+PAXLST:D:05B:UN'NAD+FL+++M\xdcLLER:J\xd6RG'UNT+3+1'UNZ+1+7'";
     let mut faults = Faults::new(true);
     let interchange = read_interchange(input, &options(true), &mut faults).unwrap();
     assert_eq!(interchange.segments[2].text(3, 0), "M\u{dc}LLER");
-    assert!(faults.into_warnings().is_empty());
+    let warnings = faults.into_warnings();
+    assert_eq!(warnings.len(), 1);
+    assert!(warnings[0].message.ends_with("as UNOC declares"));
+    assert_eq!(warnings[0].position.byte_offset, 53);
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod csv_persons;
 mod fields;
 mod interchange;
 mod lines;
+mod summary;
 
 pub use csv_persons::{CsvPersonReader, csv_column_for};
 pub use fields::FieldIssue;
@@ -16,6 +17,7 @@ pub use interchange::{
     encode_record, format_header,
 };
 pub use lines::{LineItem, LineReader, MAX_LINE_BYTES};
+pub use summary::{DocumentSummary, alert_subject, document_summary};
 
 /// A problem with one line of an input file: where it is and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

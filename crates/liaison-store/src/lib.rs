@@ -100,6 +100,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// How many records of each type are stored; every type is present, zero if there are none.
     async fn count_records(&self) -> StoreResult<BTreeMap<RecordType, u64>>;
 
+    /// Up to `limit` records of one type in insertion order, as (position, id, body), starting after position
+    /// `after_seq` (0 for the start): what an in-memory index needs, without the references. Pages of one
+    /// type stream in constant memory like [`Store::records_page`].
+    async fn record_bodies_page(
+        &self,
+        record_type: RecordType,
+        after_seq: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<(i64, String, String)>>;
+
     /// Up to `limit` records in insertion order with their position and references, starting after position
     /// `after_seq` (0 for the start). Pass the last position of a page to get the next, so an export runs in
     /// constant memory. Positions increase but may skip numbers. A page is read from one state of the store.

@@ -203,6 +203,20 @@ impl Store for PostgresStore {
         rows::record_counts(counts)
     }
 
+    async fn record_bodies_page(
+        &self,
+        record_type: RecordType,
+        after_seq: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<(i64, String, String)>> {
+        Ok(sqlx::query_as(sql::RECORD_BODIES_PAGE)
+            .bind(record_type.as_str())
+            .bind(after_seq)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     async fn records_page(
         &self,
         after_seq: i64,

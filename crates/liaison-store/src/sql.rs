@@ -263,6 +263,9 @@ pub(crate) const DELETE_RECORD: &str = "DELETE FROM records WHERE seq = $1";
 pub(crate) const RECORD_TYPES_WITH_ID: &str = "SELECT record_type FROM records WHERE id = $1";
 pub(crate) const COUNT_RECORDS: &str =
     "SELECT record_type, count(*) FROM records GROUP BY record_type";
+/// `$1` type, `$2` after seq, `$3` limit.
+pub(crate) const RECORD_BODIES_PAGE: &str = "SELECT seq, id, body FROM records \
+     WHERE record_type = $1 AND seq > $2 ORDER BY seq LIMIT $3";
 pub(crate) const RECORDS_PAGE: &str = concat!(
     "SELECT ",
     record_columns!(),

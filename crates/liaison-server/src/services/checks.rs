@@ -138,9 +138,25 @@ impl ObjectIndex {
     /// Indexes the document if it is listed (any status but valid) or `alerted` (an alert is about it), and
     /// drops whatever was indexed for it before.
     pub fn upsert_document(&mut self, document: &Document, alerted: bool) {
-        let id = document.meta.id.as_str();
+        self.upsert_document_fields(
+            document.meta.id.as_str(),
+            &document.number,
+            document.issuing_country.as_str(),
+            document.status.as_str(),
+            alerted,
+        );
+    }
+
+    /// [`ObjectIndex::upsert_document`] from the fields alone (`status` as the interchange format spells it).
+    pub fn upsert_document_fields(
+        &mut self,
+        id: &str,
+        number: &str,
+        issuing_country: &str,
+        status: &str,
+        alerted: bool,
+    ) {
         self.remove(RecordType::Document, id);
-        let status = document.status.as_str();
         if status == "valid" && !alerted {
             return;
         }
@@ -148,8 +164,8 @@ impl ObjectIndex {
             RecordType::Document,
             id,
             IdentifierField::DocumentNumber,
-            &document.number,
-            Some(document.issuing_country.as_str()),
+            number,
+            Some(issuing_country),
             status,
         );
     }

@@ -78,81 +78,63 @@ fn indexed_person(person: &liaison_core::Person, documents: Vec<DocumentKey>) ->
 }
 
 impl ScreeningIndex {
-    /// Builds the index from every person and document in the store, in two streaming passes: documents
-    /// first (grouped by holder), then persons with their documents attached.
+    /// Builds the index from the store in one streaming pass per record type: documents first (listed ones
+    /// into the check index, held ones grouped by holder), then vehicles and alerts (what they put on the
+    /// check list), then persons with their documents attached. Each page is decoded on a worker thread
+    /// while the next is read.
     pub async fn build(store: &dyn Store) -> Result<ScreeningIndex, ServiceError> {
         let mut documents_of: HashMap<String, Vec<DocumentKey>> = HashMap::new();
         let mut state = IndexState::default();
-        // Objects an alert is about are checked even when their own status is unremarkable; the alert may
-        // come before or after its subject in the store, so they are collected first and fetched at the end.
-        let mut alerted: HashSet<(RecordType, String)> = HashSet::new();
-        let mut after = 0;
-        loop {
-            let page = store.records_page(after, BUILD_PAGE).await?;
-            let Some((last, _)) = page.last() else { break };
-            after = *last;
-            for (_, stored) in page.iter().filter(|(_, r)| {
-                matches!(
-                    r.record_type,
-                    RecordType::Document | RecordType::Vehicle | RecordType::Alert
-                )
-            }) {
-                let document = match decode(&stored.body) {
-                    Some(Record::Document(document)) => document,
-                    Some(Record::Vehicle(vehicle)) => {
-                        state.objects.upsert_vehicle(&vehicle, false);
-                        continue;
-                    }
-                    Some(Record::Alert(alert)) => {
-                        if let Some(subject) = alert.subject.filter(|s| {
-                            matches!(s.record_type, RecordType::Document | RecordType::Vehicle)
-                        }) {
-                            alerted.insert((subject.record_type, subject.id.as_str().to_owned()));
-                        }
-                        continue;
-                    }
-                    _ => continue,
-                };
-                state.objects.upsert_document(&document, false);
-                match &document.holder {
-                    Some(holder) if holder.record_type == RecordType::Person => {
-                        state.holder_of.insert(
-                            document.meta.id.as_str().to_owned(),
-                            holder.id.as_str().to_owned(),
-                        );
-                        documents_of
-                            .entry(holder.id.as_str().to_owned())
-                            .or_default()
-                            .push(document_key(&document));
-                    }
-                    // A document without a known holder is found through the check index (when listed),
-                    // not through the name index, which would hold tens of millions of nameless entries.
-                    _ => {}
+        for_each_page(
+            store,
+            RecordType::Document,
+            |id, body| liaison_proto::document_summary(body).map(|d| (id, d)),
+            |(id, document)| {
+                state.objects.upsert_document_fields(
+                    &id,
+                    &document.number,
+                    &document.issuing_country,
+                    &document.status,
+                    false,
+                );
+                if let Some((RecordType::Person, holder)) = document.holder {
+                    documents_of
+                        .entry(holder.clone())
+                        .or_default()
+                        .push(DocumentKey {
+                            number: document.number,
+                            issuing_country: CountryCode::parse(&document.issuing_country).ok(),
+                            record_id: Some(id.clone()),
+                        });
+                    state.holder_of.insert(id, holder);
                 }
-            }
-        }
-        let mut after = 0;
-        loop {
-            let page = store.records_page(after, BUILD_PAGE).await?;
-            let Some((last, _)) = page.last() else { break };
-            after = *last;
-            for (_, stored) in page
-                .iter()
-                .filter(|(_, r)| r.record_type == RecordType::Person)
-            {
-                let Some(Record::Person(person)) = decode(&stored.body) else {
-                    continue;
-                };
-                let documents = documents_of
-                    .remove(person.meta.id.as_str())
-                    .unwrap_or_default();
-                state.index.upsert(indexed_person(&person, documents));
-            }
-        }
+            },
+        )
+        .await?;
+        for_each_page(
+            store,
+            RecordType::Vehicle,
+            |_, body| match decode(body) {
+                Some(Record::Vehicle(vehicle)) => Some(vehicle),
+                _ => None,
+            },
+            |vehicle| state.objects.upsert_vehicle(&vehicle, false),
+        )
+        .await?;
+        // Objects an alert is about are checked even when their own status is unremarkable.
+        let mut alerted: HashSet<(RecordType, String)> = HashSet::new();
+        for_each_page(
+            store,
+            RecordType::Alert,
+            |_, body| liaison_proto::alert_subject(body),
+            |subject| {
+                if matches!(subject.0, RecordType::Document | RecordType::Vehicle) {
+                    alerted.insert(subject);
+                }
+            },
+        )
+        .await?;
         for (record_type, id) in alerted {
-            if state.objects.contains(record_type, &id) {
-                continue;
-            }
             if let Some(stored) = store.get_record(record_type, &id).await? {
                 match decode(&stored.body) {
                     Some(Record::Document(document)) => {
@@ -163,6 +145,21 @@ impl ScreeningIndex {
                 }
             }
         }
+        for_each_page(
+            store,
+            RecordType::Person,
+            |_, body| match decode(body) {
+                Some(Record::Person(person)) => Some(person),
+                _ => None,
+            },
+            |person| {
+                let documents = documents_of
+                    .remove(person.meta.id.as_str())
+                    .unwrap_or_default();
+                state.index.upsert(indexed_person(&person, documents));
+            },
+        )
+        .await?;
         Ok(ScreeningIndex {
             state: RwLock::new(state),
         })
@@ -544,6 +541,39 @@ pub async fn screen(
         });
     }
     Ok(responses)
+}
+
+/// Reads every record of one type page by page, decoding each page on a worker thread while the next page
+/// is read, and hands the decoded items to `apply` in insertion order. Bodies that do not decode are skipped:
+/// they were validated when stored, so this only happens to a record of a newer format.
+async fn for_each_page<T: Send + 'static>(
+    store: &dyn Store,
+    record_type: RecordType,
+    decode: fn(String, &str) -> Option<T>,
+    mut apply: impl FnMut(T),
+) -> Result<(), ServiceError> {
+    let mut after = 0;
+    let mut decoding: Option<tokio::task::JoinHandle<Vec<T>>> = None;
+    loop {
+        let page = store
+            .record_bodies_page(record_type, after, BUILD_PAGE)
+            .await?;
+        if let Some(previous) = decoding.take() {
+            let items = previous
+                .await
+                .map_err(|e| ServiceError::Internal(format!("decoding records stopped: {e}")))?;
+            items.into_iter().for_each(&mut apply);
+        }
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = last.0;
+        decoding = Some(tokio::task::spawn_blocking(move || {
+            page.into_iter()
+                .filter_map(|(_, id, body)| decode(id, &body))
+                .collect()
+        }));
+    }
 }
 
 /// Whether any alert is about the record.

@@ -45,6 +45,7 @@ conformance! {
     records::upsert_and_read,
     records::put_is_idempotent,
     records::keeps_insertion_order_and_pages,
+    records::bodies_page_by_type,
     records::repeated_key_in_batch,
     records::counts_and_types_with_id,
     records::failed_batch_stores_nothing,

@@ -248,3 +248,56 @@ pub async fn reopen_keeps_data(store: Arc<dyn Store>, url: &str) {
         Some("nl-police")
     );
 }
+
+pub async fn bodies_page_by_type(store: Arc<dyn Store>, _url: &str) {
+    // Interleaved types; a later overwrite keeps the record's place.
+    for (record_type, id) in [
+        (RecordType::Person, "p2"),
+        (RecordType::Document, "d1"),
+        (RecordType::Person, "p1"),
+        (RecordType::Alert, "a1"),
+        (RecordType::Person, "p3"),
+    ] {
+        store
+            .put_records(
+                &[record(record_type, id, &format!(r#"{{"id":"{id}"}}"#))],
+                t0(),
+            )
+            .await
+            .unwrap();
+    }
+    store
+        .put_records(&[record(RecordType::Person, "p1", r#"{"v":2}"#)], t0())
+        .await
+        .unwrap();
+
+    let mut persons = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = store
+            .record_bodies_page(RecordType::Person, after, 2)
+            .await
+            .unwrap();
+        assert!(page.len() <= 2);
+        let Some(last) = page.last() else { break };
+        after = last.0;
+        persons.extend(page);
+    }
+    let ids: Vec<&str> = persons.iter().map(|(_, id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["p2", "p1", "p3"]);
+    assert_eq!(persons[1].2, r#"{"v":2}"#);
+    assert!(persons.windows(2).all(|w| w[0].0 < w[1].0));
+    let documents = store
+        .record_bodies_page(RecordType::Document, 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(documents.len(), 1);
+    assert_eq!(documents[0].1, "d1");
+    assert!(
+        store
+            .record_bodies_page(RecordType::Vehicle, 0, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -2,9 +2,9 @@
 
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
 use liaison_formats::ParseOptions;
 use liaison_formats::edifact::{Faults, detect_message_type, read_interchange};
+use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     for strict in [false, true] {

@@ -368,7 +368,15 @@ fn bad_paxlst_fails_strict_mode_with_a_positioned_error() {
 }
 
 fn message(body: &str) -> String {
-    let segments = body.matches('\'').count() + 2;
+    // Terminators not released by `?`, plus UNH and UNT.
+    let mut segments = 2;
+    let mut released = false;
+    for c in body.chars() {
+        if !released && c == '\'' {
+            segments += 1;
+        }
+        released = !released && c == '?';
+    }
     format!(
         "UNA:+.? 'UNB+UNOA:4+S+R+1:1+X'UNH+1+PAXLST:D:05B:UN:IATA'{body}UNT+{segments}+1'UNZ+1+X'"
     )
@@ -622,4 +630,48 @@ fn structure_faults_name_the_segment() {
     let manifest = paxlst::parse(input.as_bytes(), &options(true)).unwrap();
     assert_eq!(manifest.travellers.len(), 2);
     assert_eq!(manifest.flights.len(), 2);
+}
+
+/// Escapes the service characters with the release character, as a sender must.
+fn escape(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if matches!(c, '\'' | '+' | ':' | '?') {
+            out.push('?');
+        }
+        out.push(c);
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Travellers written as PAXLST (names with service characters released) read back the same.
+    #[test]
+    fn written_travellers_read_back(
+        people in proptest::collection::vec(
+            ("[A-Z][A-Z' +:?-]{0,12}[A-Z]", "[A-Z][A-Za-zÀ-ÿ]{0,10}", 1900i32..2025, 1u32..13, 1u32..29, prop::sample::select(vec!['M', 'F', 'X'])),
+            1..20,
+        )
+    ) {
+        let mut body = String::from("BGM+745'TDT+20+LH400+++LH'LOC+125+FRA'DTM+189:202506011200:203'LOC+87+JFK'");
+        for (surname, given, year, month, day, sex) in &people {
+            body.push_str(&format!(
+                "NAD+FL+++{}:{}'ATT+2++{sex}'DTM+329:{year:04}{month:02}{day:02}:102'DOC+P+X{year}'",
+                escape(surname),
+                escape(given)
+            ));
+        }
+        let input = message(&body);
+        let manifest = paxlst::parse(input.as_bytes(), &options(true)).unwrap();
+        prop_assert_eq!(manifest.travellers.len(), people.len());
+        for (traveller, (surname, given, year, month, day, sex)) in manifest.travellers.iter().zip(&people) {
+            prop_assert_eq!(&traveller.surname, surname.trim());
+            prop_assert_eq!(&traveller.given_names, given);
+            prop_assert_eq!(traveller.birth_date, NaiveDate::from_ymd_opt(*year, *month, *day));
+            prop_assert_eq!(traveller.sex, Some(*sex));
+            prop_assert_eq!(traveller.legs.clone(), vec![0]);
+        }
+    }
 }

@@ -7,7 +7,7 @@ mod secret;
 mod signing;
 mod totp;
 
-pub use hash::{Sha256Digest, sha256, sha256_hex};
+pub use hash::{Sha256Digest, hmac_sha256, hmac_sha256_hex, sha256, sha256_hex};
 pub use password::{hash_password, verify_password};
 pub use secret::{Secret, random_token, token_digest};
 pub use signing::{NodeSigningKey, verify_signature};

@@ -6,8 +6,10 @@
 //! Records are opaque JSON bodies with a few indexed columns and the list of records each one points at (kept as
 //! rows, so a referenced record is not deleted silently and who points at a record is one index lookup); users,
 //! API tokens (by digest), sessions (by digest) and settings are rows; so are screening runs (their reports
-//! opaque JSON), the hits they raised with the officers' verdicts, and the versions of the risk rule set; the
-//! audit log is append-only, guarded by triggers and checked by [`verify_audit`].
+//! opaque JSON), the hits they raised with the officers' verdicts, and the versions of the risk rule set; so are
+//! the federation's partners, agreement versions, outbox and inbox of signed envelopes (kept as bytes), seen
+//! envelope ids, hit references and disclosure requests; the audit log is append-only, guarded by triggers and
+//! checked by [`verify_audit`].
 
 mod audit;
 mod error;
@@ -31,7 +33,10 @@ pub use audit::{
 };
 pub use error::{StoreError, StoreResult};
 pub use model::{
-    HitStatRow, PutOutcome, RuleSetRow, ScreeningHitRow, ScreeningRunRow, SessionRow, StoredRecord,
+    AgreementRow, DIRECTION_INCOMING, DIRECTION_OUTGOING, DISCLOSURE_APPROVED, DISCLOSURE_EXPIRED,
+    DISCLOSURE_PENDING, DISCLOSURE_REFUSED, DisclosureRow, HitRefRow, HitStatRow, InboxRow,
+    OUTBOX_DELIVERED, OUTBOX_FAILED, OUTBOX_PENDING, OutboxRow, PARTNER_ACTIVE, PARTNER_REVOKED,
+    PartnerRow, PutOutcome, RuleSetRow, ScreeningHitRow, ScreeningRunRow, SessionRow, StoredRecord,
     TokenRow, UserRow, VERDICT_FALSE_HIT, VERDICT_TRUE_HIT,
 };
 pub use postgres::PostgresStore;
@@ -245,6 +250,144 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Makes this version the only active one (a roll-back), in one transaction. False if there is no such
     /// version (nothing changes then).
     async fn activate_ruleset(&self, version: i64) -> StoreResult<bool>;
+
+    // Federation: partners and the agreement with each.
+
+    /// Inserts the partner or replaces it by `node_id`; a replaced partner keeps its `added_at`. `Conflict` if
+    /// another partner has the same TLS fingerprint, `Invalid` if the status is neither [`PARTNER_ACTIVE`] nor
+    /// [`PARTNER_REVOKED`]; nothing is written then.
+    async fn put_partner(&self, partner: &PartnerRow) -> StoreResult<()>;
+
+    async fn get_partner(&self, node_id: &str) -> StoreResult<Option<PartnerRow>>;
+
+    /// The partner whose TLS certificate has this fingerprint, whatever its status.
+    async fn partner_by_fingerprint(&self, fingerprint: &str) -> StoreResult<Option<PartnerRow>>;
+
+    /// Every partner, by node id (byte order).
+    async fn list_partners(&self) -> StoreResult<Vec<PartnerRow>>;
+
+    /// Adds the next version of the agreement with `partner` (the highest plus one, starting at 1), which is
+    /// then the one in force, and returns it. `NotFound` if the partner is not stored.
+    async fn add_agreement(
+        &self,
+        partner: &str,
+        text: &str,
+        created_by: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<AgreementRow>;
+
+    /// The highest version of the agreement with `partner`, `None` before the first is added.
+    async fn current_agreement(&self, partner: &str) -> StoreResult<Option<AgreementRow>>;
+
+    /// Every version of the agreement with `partner`, newest first.
+    async fn list_agreements(&self, partner: &str) -> StoreResult<Vec<AgreementRow>>;
+
+    // Federation: the outbox of signed envelopes to deliver.
+
+    /// Stores an envelope to deliver. `Conflict` if an envelope with that id is in the outbox, `Invalid` if the
+    /// state is not one of [`OUTBOX_PENDING`], [`OUTBOX_DELIVERED`], [`OUTBOX_FAILED`].
+    async fn enqueue_outbox(&self, row: &OutboxRow) -> StoreResult<()>;
+
+    async fn get_outbox(&self, id: &str) -> StoreResult<Option<OutboxRow>>;
+
+    /// Up to `limit` pending envelopes whose next attempt is at or before `now`, oldest (`created_at`, then id)
+    /// first.
+    async fn due_outbox(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxRow>>;
+
+    /// Marks a pending envelope delivered at `at`. False if there is no such envelope or it is not pending
+    /// (delivered or given up on already: that stands).
+    async fn mark_delivered(&self, id: &str, at: DateTime<Utc>) -> StoreResult<bool>;
+
+    /// Records a failed attempt of a pending envelope: its attempt count, when to try next and why it failed.
+    /// False if there is no such envelope or it is not pending.
+    async fn reschedule_outbox(
+        &self,
+        id: &str,
+        attempts: u32,
+        next_attempt_at: DateTime<Utc>,
+        error: &str,
+    ) -> StoreResult<bool>;
+
+    /// Gives up on a pending envelope (state [`OUTBOX_FAILED`]) with the reason. False if there is no such
+    /// envelope or it is not pending.
+    async fn fail_outbox(&self, id: &str, error: &str) -> StoreResult<bool>;
+
+    /// How many envelopes are in each state; every state is present, zero if there are none.
+    async fn outbox_counts(&self) -> StoreResult<BTreeMap<String, u64>>;
+
+    // Federation: the inbox of signed envelopes received, and ids seen in direct exchanges.
+
+    /// Stores the envelope once: true if new, false if an envelope with that id was already received
+    /// (idempotent inbox; the stored one is left as it is). Atomic: of two deliveries of one envelope at the
+    /// same time, exactly one gets true.
+    async fn receive_inbox(&self, row: &InboxRow) -> StoreResult<bool>;
+
+    async fn get_inbox(&self, id: &str) -> StoreResult<Option<InboxRow>>;
+
+    /// Marks the envelope's effect applied. False if there is no such envelope or it was processed already.
+    async fn mark_processed(&self, id: &str) -> StoreResult<bool>;
+
+    /// The ids of the envelopes received, from one sender or from all, in receipt order.
+    async fn inbox_ids(&self, sender: Option<&str>) -> StoreResult<Vec<String>>;
+
+    /// Up to `limit` envelopes not processed yet, in receipt order: what a restart must still apply.
+    async fn unprocessed_inbox(&self, limit: u32) -> StoreResult<Vec<InboxRow>>;
+
+    /// Remembers the id of an envelope exchanged directly (not through the inbox): true if it is new, false if
+    /// it was seen before (a replay). Atomic like [`Store::receive_inbox`].
+    async fn remember_envelope(
+        &self,
+        id: &str,
+        sender: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+
+    /// Forgets the envelope ids seen before `before` (those the clock window refuses anyway) and returns how
+    /// many.
+    async fn forget_envelopes_before(&self, before: DateTime<Utc>) -> StoreResult<u64>;
+
+    // Federation: hit references and disclosure requests.
+
+    /// Stores the references in one transaction. `Conflict` if one is taken (stored, or twice in `refs`):
+    /// nothing is stored then.
+    async fn put_hit_refs(&self, refs: &[HitRefRow]) -> StoreResult<()>;
+
+    /// The reference, whether or not it has expired (the caller compares `expires_at` with its clock).
+    async fn get_hit_ref(&self, hit_ref: &str) -> StoreResult<Option<HitRefRow>>;
+
+    /// Deletes the references whose `expires_at` is at or before `now` and returns how many.
+    async fn delete_expired_hit_refs(&self, now: DateTime<Utc>) -> StoreResult<u64>;
+
+    /// Stores a disclosure request. `Conflict` if one with that (id, direction) exists; `Invalid` if the
+    /// direction or the state is not one of the known ones.
+    async fn put_disclosure(&self, row: &DisclosureRow) -> StoreResult<()>;
+
+    async fn get_disclosure(&self, id: &str, direction: &str)
+    -> StoreResult<Option<DisclosureRow>>;
+
+    /// The requests of one direction, of one state or all, newest first (`created_at`, then id descending).
+    /// `Invalid` for an unknown direction or state.
+    async fn list_disclosures(
+        &self,
+        direction: &str,
+        state: Option<&str>,
+    ) -> StoreResult<Vec<DisclosureRow>>;
+
+    /// Moves a disclosure from `pending` to a decision ([`DISCLOSURE_APPROVED`], [`DISCLOSURE_REFUSED`] or
+    /// [`DISCLOSURE_EXPIRED`]) with who decided, why, the disclosed record and when; false if there is no such
+    /// request or it was not pending (a second decision loses, even at the same time). `Invalid` for another
+    /// state or an unknown direction.
+    #[allow(clippy::too_many_arguments)]
+    async fn decide_disclosure(
+        &self,
+        id: &str,
+        direction: &str,
+        state: &str,
+        decided_by: &str,
+        reason: Option<&str>,
+        record: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
 
     // The audit log: append-only, hash-chained.
 

@@ -1,5 +1,6 @@
 //! The values the store keeps for records, users, API tokens, sessions, screening runs with their reviewed hits,
-//! and risk rule sets, as callers see them.
+//! risk rule sets, and federation (partners, agreements, outbox, inbox, hit references, disclosure requests), as
+//! callers see them.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use liaison_core::{RecordType, Role};
@@ -180,6 +181,154 @@ pub struct RuleSetRow {
     /// Whether this is the version in force; at most one is.
     pub active: bool,
 }
+
+/// A partner node this node has pinned, from its node card. Nothing here is secret: the certificate and the
+/// signing key are public. Timestamps are kept to the microsecond.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PartnerRow {
+    /// The partner's node id; the key.
+    pub node_id: String,
+    pub name: String,
+    pub country: String,
+    /// Its federation endpoint, `https://HOST:PORT`.
+    pub endpoint: String,
+    /// The fingerprint of its TLS certificate, by which a handshake is matched to it; one certificate names one
+    /// partner.
+    pub tls_fingerprint: String,
+    /// Its TLS certificate (PEM).
+    pub tls_certificate: String,
+    /// Its Ed25519 public signing key.
+    pub signing_key: String,
+    /// The signed node card as received (JSON), opaque to the store.
+    pub card: String,
+    /// [`PARTNER_ACTIVE`] or [`PARTNER_REVOKED`].
+    pub status: String,
+    /// When it was first added; replacing the partner keeps this.
+    pub added_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A partner that may exchange messages with this node.
+pub const PARTNER_ACTIVE: &str = "active";
+/// A partner whose pin was withdrawn: kept for the record, refused on the wire.
+pub const PARTNER_REVOKED: &str = "revoked";
+
+/// A version of the sharing agreement with one partner. `created_at` is kept to the microsecond.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AgreementRow {
+    /// The partner's node id.
+    pub partner: String,
+    /// 1, 2, 3... per partner, assigned by the store; the highest is in force.
+    pub version: i64,
+    /// The agreement as TOML, opaque to the store.
+    pub text: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A signed envelope waiting to be delivered to a partner, or delivered, or given up on. Timestamps are kept to
+/// the microsecond.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxRow {
+    /// The envelope's id (UUIDv7); the key.
+    pub id: String,
+    /// The partner's node id.
+    pub recipient: String,
+    /// The envelope's message type.
+    pub kind: String,
+    /// The signed envelope, byte for byte as it is sent.
+    pub envelope: Vec<u8>,
+    pub created_at: DateTime<Utc>,
+    /// Delivery attempts made so far.
+    pub attempts: u32,
+    /// Not to be tried before this.
+    pub next_attempt_at: DateTime<Utc>,
+    /// [`OUTBOX_PENDING`], [`OUTBOX_DELIVERED`] or [`OUTBOX_FAILED`].
+    pub state: String,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+/// An outbox envelope still to be delivered.
+pub const OUTBOX_PENDING: &str = "pending";
+/// An outbox envelope the partner acknowledged.
+pub const OUTBOX_DELIVERED: &str = "delivered";
+/// An outbox envelope given up on after its retries.
+pub const OUTBOX_FAILED: &str = "failed";
+
+/// A signed envelope received from a partner, stored once however often it is delivered. `received_at` is kept
+/// to the microsecond.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct InboxRow {
+    /// The envelope's id; the key.
+    pub id: String,
+    /// The sender's node id.
+    pub sender: String,
+    /// The envelope's message type.
+    pub kind: String,
+    /// The signed envelope, byte for byte as it was received.
+    pub envelope: Vec<u8>,
+    pub received_at: DateTime<Utc>,
+    /// Whether its effect has been applied.
+    pub processed: bool,
+}
+
+/// The opaque reference a partner receives instead of a record id when one of this node's records is a hit
+/// for its search. Timestamps are kept to the microsecond.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HitRefRow {
+    /// The reference; the key.
+    pub hit_ref: String,
+    /// The partner's node id that searched.
+    pub requester: String,
+    pub record_type: RecordType,
+    pub record_id: String,
+    /// The search it answered (the envelope's case/thread reference).
+    pub correlation_id: String,
+    /// The purpose the search stated.
+    pub purpose: String,
+    pub created_at: DateTime<Utc>,
+    /// After this the reference no longer opens a disclosure request.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A disclosure request: the requesting node keeps it as [`DIRECTION_OUTGOING`], the node owning the record as
+/// [`DIRECTION_INCOMING`], each under the same id. Timestamps are kept to the microsecond.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DisclosureRow {
+    pub id: String,
+    /// [`DIRECTION_OUTGOING`] or [`DIRECTION_INCOMING`].
+    pub direction: String,
+    /// The other node: the owner for an outgoing request, the requester for an incoming one.
+    pub partner: String,
+    pub hit_ref: String,
+    pub purpose: String,
+    pub legal_basis: String,
+    pub case_ref: Option<String>,
+    pub requested_by: String,
+    /// [`DISCLOSURE_PENDING`], [`DISCLOSURE_APPROVED`], [`DISCLOSURE_REFUSED`] or [`DISCLOSURE_EXPIRED`].
+    pub state: String,
+    pub decided_by: Option<String>,
+    pub reason: Option<String>,
+    /// The disclosed record (JSON) once approved, opaque to the store.
+    pub record: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// A disclosure request this node sent.
+pub const DIRECTION_OUTGOING: &str = "outgoing";
+/// A disclosure request this node received for one of its records.
+pub const DIRECTION_INCOMING: &str = "incoming";
+/// A disclosure request awaiting its decision.
+pub const DISCLOSURE_PENDING: &str = "pending";
+/// A disclosure request the owner granted.
+pub const DISCLOSURE_APPROVED: &str = "approved";
+/// A disclosure request the owner turned down.
+pub const DISCLOSURE_REFUSED: &str = "refused";
+/// A disclosure request left undecided past its deadline.
+pub const DISCLOSURE_EXPIRED: &str = "expired";
 
 #[cfg(test)]
 mod tests {

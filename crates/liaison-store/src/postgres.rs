@@ -13,15 +13,16 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{AssertSqlSafe, PgConnection, Postgres, QueryBuilder};
 
 use crate::rows::{
-    self, AuditColumns, HitStatColumns, RecordColumns, RecordReferenceColumns, ScreeningHitColumns,
-    ScreeningRunColumns, UserColumns, json_strings, roles_text,
+    self, AuditColumns, HitRefColumns, HitStatColumns, OutboxColumns, RecordColumns,
+    RecordReferenceColumns, ScreeningHitColumns, ScreeningRunColumns, UserColumns, json_strings,
+    roles_text,
 };
 use crate::sql::Placeholders;
 use crate::timestamp::truncate;
 use crate::{
-    AuditDraft, AuditEntry, AuditFilter, HitStatRow, PutOutcome, RuleSetRow, ScreeningHitRow,
-    ScreeningRunRow, SessionRow, Store, StoreError, StoreResult, StoredRecord, TokenRow, UserRow,
-    audit, sql,
+    AgreementRow, AuditDraft, AuditEntry, AuditFilter, DisclosureRow, HitRefRow, HitStatRow,
+    InboxRow, OutboxRow, PartnerRow, PutOutcome, RuleSetRow, ScreeningHitRow, ScreeningRunRow,
+    SessionRow, Store, StoreError, StoreResult, StoredRecord, TokenRow, UserRow, audit, sql,
 };
 
 /// Connections per process; PostgreSQL's default limit of 100 leaves room for several nodes and tools.
@@ -39,6 +40,10 @@ const LOCK_REFERENCES_FOR_DELETE: &str = "LOCK TABLE record_references IN SHARE 
 /// Taken by `add_ruleset` and `activate_ruleset`: it conflicts with itself, so versions are numbered and
 /// activated one transaction at a time, from any process, while reads go on.
 const LOCK_RULESETS: &str = "LOCK TABLE rulesets IN SHARE ROW EXCLUSIVE MODE";
+
+/// Taken by `add_agreement` on the partner's row: it conflicts with itself, so one partner's versions are
+/// numbered one transaction at a time, but not with the key-share lock the agreement's foreign key takes.
+const LOCK_PARTNER: &str = "SELECT node_id FROM partners WHERE node_id = $1 FOR NO KEY UPDATE";
 
 /// A [`Store`] on PostgreSQL.
 #[derive(Debug)]
@@ -628,6 +633,374 @@ impl Store for PostgresStore {
             .await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    async fn put_partner(&self, partner: &PartnerRow) -> StoreResult<()> {
+        rows::check_partner_status(&partner.status)?;
+        sqlx::query(sql::UPSERT_PARTNER)
+            .bind(partner.node_id.as_str())
+            .bind(partner.name.as_str())
+            .bind(partner.country.as_str())
+            .bind(partner.endpoint.as_str())
+            .bind(partner.tls_fingerprint.as_str())
+            .bind(partner.tls_certificate.as_str())
+            .bind(partner.signing_key.as_str())
+            .bind(partner.card.as_str())
+            .bind(partner.status.as_str())
+            .bind(partner.added_at)
+            .bind(partner.updated_at)
+            .execute(&self.pool)
+            .await
+            .map_err(|err| {
+                StoreError::from_write(err, || rows::taken_fingerprint(partner), String::new)
+            })?;
+        Ok(())
+    }
+
+    async fn get_partner(&self, node_id: &str) -> StoreResult<Option<PartnerRow>> {
+        Ok(sqlx::query_as(sql::SELECT_PARTNER)
+            .bind(node_id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn partner_by_fingerprint(&self, fingerprint: &str) -> StoreResult<Option<PartnerRow>> {
+        Ok(sqlx::query_as(sql::PARTNER_BY_FINGERPRINT)
+            .bind(fingerprint)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn list_partners(&self) -> StoreResult<Vec<PartnerRow>> {
+        Ok(sqlx::query_as(sql::LIST_PARTNERS)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn add_agreement(
+        &self,
+        partner: &str,
+        text: &str,
+        created_by: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<AgreementRow> {
+        let mut tx = self.pool.begin().await?;
+        // The partner's row lock makes concurrent additions for one partner (from any process) wait here until
+        // this one commits, so the version computed here stays free until the insert.
+        let exists: Option<String> = sqlx::query_scalar(LOCK_PARTNER)
+            .bind(partner)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            tx.rollback().await?;
+            return Err(StoreError::NotFound(format!("partner `{partner}`")));
+        }
+        let version: i64 = sqlx::query_scalar(sql::NEXT_AGREEMENT_VERSION)
+            .bind(partner)
+            .fetch_one(&mut *tx)
+            .await?;
+        let row = AgreementRow {
+            partner: partner.to_owned(),
+            version,
+            text: text.to_owned(),
+            created_by: created_by.to_owned(),
+            created_at: truncate(at),
+        };
+        sqlx::query(sql::INSERT_AGREEMENT)
+            .bind(row.partner.as_str())
+            .bind(row.version)
+            .bind(row.text.as_str())
+            .bind(row.created_by.as_str())
+            .bind(row.created_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    async fn current_agreement(&self, partner: &str) -> StoreResult<Option<AgreementRow>> {
+        Ok(sqlx::query_as(sql::CURRENT_AGREEMENT)
+            .bind(partner)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn list_agreements(&self, partner: &str) -> StoreResult<Vec<AgreementRow>> {
+        Ok(sqlx::query_as(sql::LIST_AGREEMENTS)
+            .bind(partner)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn enqueue_outbox(&self, row: &OutboxRow) -> StoreResult<()> {
+        rows::check_outbox_state(&row.state)?;
+        sqlx::query(sql::INSERT_OUTBOX)
+            .bind(row.id.as_str())
+            .bind(row.recipient.as_str())
+            .bind(row.kind.as_str())
+            .bind(row.envelope.as_slice())
+            .bind(row.created_at)
+            .bind(i64::from(row.attempts))
+            .bind(row.next_attempt_at)
+            .bind(row.state.as_str())
+            .bind(row.last_error.as_deref())
+            .bind(row.delivered_at)
+            .execute(&self.pool)
+            .await
+            .map_err(|err| {
+                StoreError::from_write(err, || format!("outbox envelope `{}`", row.id), String::new)
+            })?;
+        Ok(())
+    }
+
+    async fn get_outbox(&self, id: &str) -> StoreResult<Option<OutboxRow>> {
+        let row: Option<OutboxColumns> = sqlx::query_as(sql::SELECT_OUTBOX)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(OutboxRow::try_from).transpose()
+    }
+
+    async fn due_outbox(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxRow>> {
+        let rows: Vec<OutboxColumns> = sqlx::query_as(sql::DUE_OUTBOX)
+            .bind(now)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(OutboxRow::try_from).collect()
+    }
+
+    async fn mark_delivered(&self, id: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+        let result = sqlx::query(sql::MARK_DELIVERED)
+            .bind(id)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn reschedule_outbox(
+        &self,
+        id: &str,
+        attempts: u32,
+        next_attempt_at: DateTime<Utc>,
+        error: &str,
+    ) -> StoreResult<bool> {
+        let result = sqlx::query(sql::RESCHEDULE_OUTBOX)
+            .bind(id)
+            .bind(i64::from(attempts))
+            .bind(next_attempt_at)
+            .bind(error)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn fail_outbox(&self, id: &str, error: &str) -> StoreResult<bool> {
+        let result = sqlx::query(sql::FAIL_OUTBOX)
+            .bind(id)
+            .bind(error)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn outbox_counts(&self) -> StoreResult<BTreeMap<String, u64>> {
+        let counts: Vec<(String, i64)> = sqlx::query_as(sql::OUTBOX_COUNTS)
+            .fetch_all(&self.pool)
+            .await?;
+        rows::outbox_counts(counts)
+    }
+
+    async fn receive_inbox(&self, row: &InboxRow) -> StoreResult<bool> {
+        let result = sqlx::query(sql::RECEIVE_INBOX)
+            .bind(row.id.as_str())
+            .bind(row.sender.as_str())
+            .bind(row.kind.as_str())
+            .bind(row.envelope.as_slice())
+            .bind(row.received_at)
+            .bind(row.processed)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn get_inbox(&self, id: &str) -> StoreResult<Option<InboxRow>> {
+        Ok(sqlx::query_as(sql::SELECT_INBOX)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn mark_processed(&self, id: &str) -> StoreResult<bool> {
+        let result = sqlx::query(sql::MARK_PROCESSED)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn inbox_ids(&self, sender: Option<&str>) -> StoreResult<Vec<String>> {
+        let query = match sender {
+            Some(sender) => sqlx::query_scalar(sql::INBOX_IDS_FROM).bind(sender),
+            None => sqlx::query_scalar(sql::INBOX_IDS),
+        };
+        Ok(query.fetch_all(&self.pool).await?)
+    }
+
+    async fn unprocessed_inbox(&self, limit: u32) -> StoreResult<Vec<InboxRow>> {
+        Ok(sqlx::query_as(sql::UNPROCESSED_INBOX)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn remember_envelope(
+        &self,
+        id: &str,
+        sender: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let result = sqlx::query(sql::REMEMBER_ENVELOPE)
+            .bind(id)
+            .bind(sender)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn forget_envelopes_before(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        let result = sqlx::query(sql::FORGET_ENVELOPES)
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected())
+    }
+
+    async fn put_hit_refs(&self, refs: &[HitRefRow]) -> StoreResult<()> {
+        if refs.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        for chunk in refs.chunks(sql::HIT_REFS_PER_STATEMENT) {
+            let statement = sql::insert_hit_refs_statement(chunk.len(), Placeholders::Numbered);
+            let mut query = sqlx::query(AssertSqlSafe(statement));
+            for hit_ref in chunk {
+                query = query
+                    .bind(hit_ref.hit_ref.as_str())
+                    .bind(hit_ref.requester.as_str())
+                    .bind(hit_ref.record_type.as_str())
+                    .bind(hit_ref.record_id.as_str())
+                    .bind(hit_ref.correlation_id.as_str())
+                    .bind(hit_ref.purpose.as_str())
+                    .bind(hit_ref.created_at)
+                    .bind(hit_ref.expires_at);
+            }
+            query
+                .execute(&mut *tx)
+                .await
+                .map_err(|err| StoreError::from_write(err, rows::taken_hit_ref, String::new))?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_hit_ref(&self, hit_ref: &str) -> StoreResult<Option<HitRefRow>> {
+        let row: Option<HitRefColumns> = sqlx::query_as(sql::SELECT_HIT_REF)
+            .bind(hit_ref)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(HitRefRow::try_from).transpose()
+    }
+
+    async fn delete_expired_hit_refs(&self, now: DateTime<Utc>) -> StoreResult<u64> {
+        let result = sqlx::query(sql::DELETE_EXPIRED_HIT_REFS)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected())
+    }
+
+    async fn put_disclosure(&self, row: &DisclosureRow) -> StoreResult<()> {
+        rows::check_direction(&row.direction)?;
+        rows::check_disclosure_state(&row.state)?;
+        sqlx::query(sql::INSERT_DISCLOSURE)
+            .bind(row.id.as_str())
+            .bind(row.direction.as_str())
+            .bind(row.partner.as_str())
+            .bind(row.hit_ref.as_str())
+            .bind(row.purpose.as_str())
+            .bind(row.legal_basis.as_str())
+            .bind(row.case_ref.as_deref())
+            .bind(row.requested_by.as_str())
+            .bind(row.state.as_str())
+            .bind(row.decided_by.as_deref())
+            .bind(row.reason.as_deref())
+            .bind(row.record.as_deref())
+            .bind(row.created_at)
+            .bind(row.decided_at)
+            .execute(&self.pool)
+            .await
+            .map_err(|err| {
+                StoreError::from_write(err, || rows::taken_disclosure(row), String::new)
+            })?;
+        Ok(())
+    }
+
+    async fn get_disclosure(
+        &self,
+        id: &str,
+        direction: &str,
+    ) -> StoreResult<Option<DisclosureRow>> {
+        Ok(sqlx::query_as(sql::SELECT_DISCLOSURE)
+            .bind(id)
+            .bind(direction)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn list_disclosures(
+        &self,
+        direction: &str,
+        state: Option<&str>,
+    ) -> StoreResult<Vec<DisclosureRow>> {
+        rows::check_direction(direction)?;
+        let query = match state {
+            Some(state) => {
+                rows::check_disclosure_state(state)?;
+                sqlx::query_as(sql::LIST_DISCLOSURES_IN_STATE)
+                    .bind(direction)
+                    .bind(state)
+            }
+            None => sqlx::query_as(sql::LIST_DISCLOSURES).bind(direction),
+        };
+        Ok(query.fetch_all(&self.pool).await?)
+    }
+
+    async fn decide_disclosure(
+        &self,
+        id: &str,
+        direction: &str,
+        state: &str,
+        decided_by: &str,
+        reason: Option<&str>,
+        record: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        rows::check_direction(direction)?;
+        rows::check_decision(state)?;
+        let result = sqlx::query(sql::DECIDE_DISCLOSURE)
+            .bind(id)
+            .bind(direction)
+            .bind(state)
+            .bind(decided_by)
+            .bind(reason)
+            .bind(record)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
     }
 
     async fn append_audit(&self, draft: &AuditDraft) -> StoreResult<AuditEntry> {

@@ -8,8 +8,11 @@ use liaison_core::{RecordType, Role};
 use serde_json::Value;
 
 use crate::{
-    AuditEntry, HitStatRow, ScreeningHitRow, ScreeningRunRow, StoreError, StoreResult,
-    StoredRecord, UserRow, VERDICT_FALSE_HIT, VERDICT_TRUE_HIT,
+    AuditEntry, DIRECTION_INCOMING, DIRECTION_OUTGOING, DISCLOSURE_APPROVED, DISCLOSURE_EXPIRED,
+    DISCLOSURE_PENDING, DISCLOSURE_REFUSED, DisclosureRow, HitRefRow, HitStatRow, OUTBOX_DELIVERED,
+    OUTBOX_FAILED, OUTBOX_PENDING, OutboxRow, PARTNER_ACTIVE, PARTNER_REVOKED, PartnerRow,
+    ScreeningHitRow, ScreeningRunRow, StoreError, StoreResult, StoredRecord, UserRow,
+    VERDICT_FALSE_HIT, VERDICT_TRUE_HIT,
 };
 
 #[derive(sqlx::FromRow)]
@@ -456,4 +459,155 @@ pub(crate) fn check_hits(run: &ScreeningRunRow, hits: &[ScreeningHitRow]) -> Sto
         }
     }
     Ok(())
+}
+
+/// Refuses `value` for `what` unless it is one of `allowed`, before anything is written.
+fn check_one_of(what: &str, value: &str, allowed: &[&str]) -> StoreResult<()> {
+    if allowed.contains(&value) {
+        return Ok(());
+    }
+    let names = allowed
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Err(StoreError::Invalid(format!(
+        "{what} `{value}` is not one of {names}"
+    )))
+}
+
+pub(crate) fn check_partner_status(status: &str) -> StoreResult<()> {
+    check_one_of("partner status", status, &[PARTNER_ACTIVE, PARTNER_REVOKED])
+}
+
+/// The outbox states, in the order `outbox_counts` lists them.
+pub(crate) const OUTBOX_STATES: [&str; 3] = [OUTBOX_PENDING, OUTBOX_DELIVERED, OUTBOX_FAILED];
+
+pub(crate) fn check_outbox_state(state: &str) -> StoreResult<()> {
+    check_one_of("outbox state", state, &OUTBOX_STATES)
+}
+
+pub(crate) fn check_direction(direction: &str) -> StoreResult<()> {
+    check_one_of(
+        "disclosure direction",
+        direction,
+        &[DIRECTION_OUTGOING, DIRECTION_INCOMING],
+    )
+}
+
+pub(crate) fn check_disclosure_state(state: &str) -> StoreResult<()> {
+    check_one_of(
+        "disclosure state",
+        state,
+        &[
+            DISCLOSURE_PENDING,
+            DISCLOSURE_APPROVED,
+            DISCLOSURE_REFUSED,
+            DISCLOSURE_EXPIRED,
+        ],
+    )
+}
+
+/// A decision moves a request out of `pending`, never back into it.
+pub(crate) fn check_decision(state: &str) -> StoreResult<()> {
+    check_one_of(
+        "disclosure decision",
+        state,
+        &[DISCLOSURE_APPROVED, DISCLOSURE_REFUSED, DISCLOSURE_EXPIRED],
+    )
+}
+
+/// Counts per outbox state from `(state, count)` rows, with every state present (zero if none).
+pub(crate) fn outbox_counts(rows: Vec<(String, i64)>) -> StoreResult<BTreeMap<String, u64>> {
+    let mut counts: BTreeMap<String, u64> = OUTBOX_STATES
+        .iter()
+        .map(|&state| (state.to_owned(), 0))
+        .collect();
+    for (state, count) in rows {
+        let count = stored_u64(count, || format!("count of {state} outbox envelopes"))?;
+        counts.insert(state, count);
+    }
+    Ok(counts)
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct OutboxColumns {
+    id: String,
+    recipient: String,
+    kind: String,
+    envelope: Vec<u8>,
+    created_at: DateTime<Utc>,
+    attempts: i64,
+    next_attempt_at: DateTime<Utc>,
+    state: String,
+    last_error: Option<String>,
+    delivered_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<OutboxColumns> for OutboxRow {
+    type Error = StoreError;
+
+    fn try_from(row: OutboxColumns) -> StoreResult<OutboxRow> {
+        let attempts = stored_u32(row.attempts, || {
+            format!("attempt count of outbox envelope `{}`", row.id)
+        })?;
+        Ok(OutboxRow {
+            id: row.id,
+            recipient: row.recipient,
+            kind: row.kind,
+            envelope: row.envelope,
+            created_at: row.created_at,
+            attempts,
+            next_attempt_at: row.next_attempt_at,
+            state: row.state,
+            last_error: row.last_error,
+            delivered_at: row.delivered_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct HitRefColumns {
+    hit_ref: String,
+    requester: String,
+    record_type: String,
+    record_id: String,
+    correlation_id: String,
+    purpose: String,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+}
+
+impl TryFrom<HitRefColumns> for HitRefRow {
+    type Error = StoreError;
+
+    fn try_from(row: HitRefColumns) -> StoreResult<HitRefRow> {
+        Ok(HitRefRow {
+            record_type: parse_record_type(&row.record_type)?,
+            hit_ref: row.hit_ref,
+            requester: row.requester,
+            record_id: row.record_id,
+            correlation_id: row.correlation_id,
+            purpose: row.purpose,
+            created_at: row.created_at,
+            expires_at: row.expires_at,
+        })
+    }
+}
+
+/// The `Conflict` of a partner whose certificate is pinned for another partner (the node id is the upsert's
+/// key, so only the fingerprint can be taken).
+pub(crate) fn taken_fingerprint(partner: &PartnerRow) -> String {
+    format!(
+        "tls fingerprint `{}` of partner `{}`, pinned for another partner",
+        partner.tls_fingerprint, partner.node_id
+    )
+}
+
+pub(crate) fn taken_hit_ref() -> String {
+    "a hit reference of the batch".to_owned()
+}
+
+pub(crate) fn taken_disclosure(row: &DisclosureRow) -> String {
+    format!("{} disclosure request `{}`", row.direction, row.id)
 }

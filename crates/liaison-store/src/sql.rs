@@ -434,6 +434,205 @@ pub(crate) const AUDIT_PAGE: &str = concat!(
 pub(crate) const AUDIT_SEARCH: &str =
     concat!("SELECT ", audit_columns!(), " FROM audit_log WHERE seq > ");
 
+/// The columns of `partners` that make a `PartnerRow`.
+macro_rules! partner_columns {
+    () => {
+        "node_id, name, country, endpoint, tls_fingerprint, tls_certificate, signing_key, card, status, \
+         added_at, updated_at"
+    };
+}
+
+/// The columns of `agreements` that make an `AgreementRow`.
+macro_rules! agreement_columns {
+    () => {
+        "partner, version, text, created_by, created_at"
+    };
+}
+
+/// The columns of `outbox` that make an `OutboxColumns`.
+macro_rules! outbox_columns {
+    () => {
+        "id, recipient, kind, envelope, created_at, attempts, next_attempt_at, state, last_error, delivered_at"
+    };
+}
+
+/// The columns of `inbox` that make an `InboxRow`.
+macro_rules! inbox_columns {
+    () => {
+        "id, sender, kind, envelope, received_at, processed"
+    };
+}
+
+/// The columns of `hit_refs` that make a `HitRefColumns`.
+macro_rules! hit_ref_columns {
+    () => {
+        "hit_ref, requester, record_type, record_id, correlation_id, purpose, created_at, expires_at"
+    };
+}
+
+/// The columns of `disclosures` that make a `DisclosureRow`.
+macro_rules! disclosure_columns {
+    () => {
+        "id, direction, partner, hit_ref, purpose, legal_basis, case_ref, requested_by, state, decided_by, \
+         reason, record, created_at, decided_at"
+    };
+}
+
+/// Hit references per statement. Each takes 8 bind parameters, so a statement stays far below either limit.
+pub(crate) const HIT_REFS_PER_STATEMENT: usize = 1_000;
+
+/// Stores `rows` hit references, each bound as `hit_ref, requester, record_type, record_id, correlation_id,
+/// purpose, created_at, expires_at` (numbered from `$1`).
+pub(crate) fn insert_hit_refs_statement(rows: usize, placeholders: Placeholders) -> String {
+    let mut sql = String::with_capacity(200 + rows * 48);
+    sql.push_str(concat!(
+        "INSERT INTO hit_refs (",
+        hit_ref_columns!(),
+        ") VALUES "
+    ));
+    push_parameter_rows(&mut sql, rows, 8, 1, placeholders);
+    sql
+}
+
+/// Binds the columns of a `PartnerRow` in order. A partner added again keeps the time it was first added.
+pub(crate) const UPSERT_PARTNER: &str = concat!(
+    "INSERT INTO partners (",
+    partner_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+     ON CONFLICT (node_id) DO UPDATE SET name = excluded.name, country = excluded.country, \
+     endpoint = excluded.endpoint, tls_fingerprint = excluded.tls_fingerprint, \
+     tls_certificate = excluded.tls_certificate, signing_key = excluded.signing_key, card = excluded.card, \
+     status = excluded.status, updated_at = excluded.updated_at"
+);
+pub(crate) const SELECT_PARTNER: &str = concat!(
+    "SELECT ",
+    partner_columns!(),
+    " FROM partners WHERE node_id = $1"
+);
+pub(crate) const PARTNER_BY_FINGERPRINT: &str = concat!(
+    "SELECT ",
+    partner_columns!(),
+    " FROM partners WHERE tls_fingerprint = $1"
+);
+pub(crate) const LIST_PARTNERS: &str = concat!(
+    "SELECT ",
+    partner_columns!(),
+    " FROM partners ORDER BY node_id"
+);
+
+/// `$1` node id. PostgreSQL locks the row instead (`LOCK_PARTNER`).
+pub(crate) const PARTNER_EXISTS: &str = "SELECT node_id FROM partners WHERE node_id = $1";
+/// `$1` partner.
+pub(crate) const NEXT_AGREEMENT_VERSION: &str =
+    "SELECT coalesce(max(version), 0) + 1 FROM agreements WHERE partner = $1";
+/// Binds the columns of an `AgreementRow` in order.
+pub(crate) const INSERT_AGREEMENT: &str = concat!(
+    "INSERT INTO agreements (",
+    agreement_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5)"
+);
+pub(crate) const CURRENT_AGREEMENT: &str = concat!(
+    "SELECT ",
+    agreement_columns!(),
+    " FROM agreements WHERE partner = $1 ORDER BY version DESC LIMIT 1"
+);
+pub(crate) const LIST_AGREEMENTS: &str = concat!(
+    "SELECT ",
+    agreement_columns!(),
+    " FROM agreements WHERE partner = $1 ORDER BY version DESC"
+);
+
+/// Binds the columns of an `OutboxRow` in order.
+pub(crate) const INSERT_OUTBOX: &str = concat!(
+    "INSERT INTO outbox (",
+    outbox_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+);
+pub(crate) const SELECT_OUTBOX: &str =
+    concat!("SELECT ", outbox_columns!(), " FROM outbox WHERE id = $1");
+/// `$1` now, `$2` the most to return. Oldest first; of envelopes of the same microsecond, the smaller id first
+/// (UUIDv7 ids grow with time).
+pub(crate) const DUE_OUTBOX: &str = concat!(
+    "SELECT ",
+    outbox_columns!(),
+    " FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1 ORDER BY created_at, id LIMIT $2"
+);
+// Each change below applies to a pending envelope only: once delivered or given up on, an envelope stays so.
+/// `$1` id, `$2` time of delivery.
+pub(crate) const MARK_DELIVERED: &str = "UPDATE outbox SET state = 'delivered', delivered_at = $2 \
+     WHERE id = $1 AND state = 'pending'";
+/// `$1` id, `$2` attempts, `$3` next attempt, `$4` error.
+pub(crate) const RESCHEDULE_OUTBOX: &str = "UPDATE outbox SET attempts = $2, next_attempt_at = $3, \
+     last_error = $4 WHERE id = $1 AND state = 'pending'";
+/// `$1` id, `$2` error.
+pub(crate) const FAIL_OUTBOX: &str = "UPDATE outbox SET state = 'failed', last_error = $2 \
+     WHERE id = $1 AND state = 'pending'";
+pub(crate) const OUTBOX_COUNTS: &str = "SELECT state, count(*) FROM outbox GROUP BY state";
+
+/// Binds the columns of an `InboxRow` in order. One statement, so of two deliveries of one envelope at the
+/// same time exactly one inserts (the other waits for it, then does nothing).
+pub(crate) const RECEIVE_INBOX: &str = concat!(
+    "INSERT INTO inbox (",
+    inbox_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING"
+);
+pub(crate) const SELECT_INBOX: &str =
+    concat!("SELECT ", inbox_columns!(), " FROM inbox WHERE id = $1");
+pub(crate) const MARK_PROCESSED: &str =
+    "UPDATE inbox SET processed = TRUE WHERE id = $1 AND NOT processed";
+pub(crate) const INBOX_IDS: &str = "SELECT id FROM inbox ORDER BY seq";
+/// `$1` sender. Separate from [`INBOX_IDS`] so each reads its own index.
+pub(crate) const INBOX_IDS_FROM: &str = "SELECT id FROM inbox WHERE sender = $1 ORDER BY seq";
+/// `$1` the most to return.
+pub(crate) const UNPROCESSED_INBOX: &str = concat!(
+    "SELECT ",
+    inbox_columns!(),
+    " FROM inbox WHERE NOT processed ORDER BY seq LIMIT $1"
+);
+
+/// `$1` id, `$2` sender, `$3` time. Inserts nothing when the id was seen, atomically like [`RECEIVE_INBOX`].
+pub(crate) const REMEMBER_ENVELOPE: &str = "INSERT INTO seen_envelopes (id, sender, seen_at) \
+     VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING";
+/// `$1` the earliest time kept.
+pub(crate) const FORGET_ENVELOPES: &str = "DELETE FROM seen_envelopes WHERE seen_at < $1";
+
+pub(crate) const SELECT_HIT_REF: &str = concat!(
+    "SELECT ",
+    hit_ref_columns!(),
+    " FROM hit_refs WHERE hit_ref = $1"
+);
+/// `$1` now: a reference expires at its `expires_at`.
+pub(crate) const DELETE_EXPIRED_HIT_REFS: &str = "DELETE FROM hit_refs WHERE expires_at <= $1";
+
+/// Binds the columns of a `DisclosureRow` in order.
+pub(crate) const INSERT_DISCLOSURE: &str = concat!(
+    "INSERT INTO disclosures (",
+    disclosure_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+);
+/// `$1` id, `$2` direction.
+pub(crate) const SELECT_DISCLOSURE: &str = concat!(
+    "SELECT ",
+    disclosure_columns!(),
+    " FROM disclosures WHERE id = $1 AND direction = $2"
+);
+/// `$1` direction. Newest first; of requests of the same microsecond, the greater id first.
+pub(crate) const LIST_DISCLOSURES: &str = concat!(
+    "SELECT ",
+    disclosure_columns!(),
+    " FROM disclosures WHERE direction = $1 ORDER BY created_at DESC, id DESC"
+);
+/// `$1` direction, `$2` state; ordered like [`LIST_DISCLOSURES`].
+pub(crate) const LIST_DISCLOSURES_IN_STATE: &str = concat!(
+    "SELECT ",
+    disclosure_columns!(),
+    " FROM disclosures WHERE direction = $1 AND state = $2 ORDER BY created_at DESC, id DESC"
+);
+/// `$1` id, `$2` direction, `$3` state, `$4` decided by, `$5` reason, `$6` record, `$7` time. One statement
+/// guarded by the pending state, so of two decisions at the same time exactly one applies.
+pub(crate) const DECIDE_DISCLOSURE: &str = "UPDATE disclosures SET state = $3, decided_by = $4, \
+     reason = $5, record = $6, decided_at = $7 WHERE id = $1 AND direction = $2 AND state = 'pending'";
+
 #[cfg(test)]
 mod tests {
     use liaison_core::RecordType;

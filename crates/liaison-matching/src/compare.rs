@@ -4,9 +4,11 @@
 
 use rapidfuzz::distance::{jaro_winkler, osa};
 
+use crate::features::Feature;
 use crate::names::{Role, TokenKind};
 use crate::text::ScriptClass;
 use crate::tokens::{FormInfo, TokenInfo, strip_attached_article};
+use crate::transcription::{self, alignment_cost, latin_units, substance};
 use crate::translit::Scheme;
 use crate::weights::*;
 
@@ -26,6 +28,12 @@ pub enum Likeness {
     Initial,
     ParticleAttached,
     ForeignTranscription,
+    /// Consonants correspond as the script (of the non-Latin side) writes foreign names; `exact` when
+    /// every consonant is explained.
+    Transcribed {
+        script: ScriptClass,
+        exact: bool,
+    },
 }
 
 impl Likeness {
@@ -46,6 +54,27 @@ impl Likeness {
             Likeness::ParticleAttached => "same name with its particle attached".to_owned(),
             Likeness::ForeignTranscription => {
                 "same consonants as the name's phonetic transcription (a weak sign)".to_owned()
+            }
+            Likeness::Transcribed { script, exact } => {
+                let how = match script {
+                    ScriptClass::Arabic => "as Arabic script writes the name, vowels unwritten",
+                    ScriptClass::Hebrew => "as Hebrew script writes the name, vowels unwritten",
+                    ScriptClass::Kana => {
+                        "as katakana writes the name, with a vowel after each consonant"
+                    }
+                    ScriptClass::Hangul => {
+                        "as hangul writes the name, with a vowel after each consonant"
+                    }
+                    ScriptClass::Han => {
+                        "as Chinese characters transcribe the name, syllable by syllable"
+                    }
+                    _ => "as the other script writes the name",
+                };
+                if exact {
+                    format!("consonants correspond {how}")
+                } else {
+                    format!("consonants correspond {how}, but for one sound")
+                }
             }
         }
     }
@@ -244,6 +273,12 @@ pub fn compare_tokens(q: &TokenInfo, r: &TokenInfo) -> Option<TokenMatch> {
             }
         }
     }
+    // A foreign name written in Arabic, Hebrew, Han, Kana or Hangul against its Latin spelling.
+    if let Some(m) = compare_transcribed(q, r)
+        && best.is_none_or(|b| m.similarity > b.similarity)
+    {
+        return Some(m);
+    }
     // A foreign name written phonetically in Han, Kana or Hangul against its Latin spelling.
     let transcribed = (q.script.transcribes_foreign_names() && r.script == ScriptClass::Latin)
         || (r.script.transcribes_foreign_names() && q.script == ScriptClass::Latin);
@@ -274,6 +309,51 @@ pub fn compare_tokens(q: &TokenInfo, r: &TokenInfo) -> Option<TokenMatch> {
     (best.similarity >= TOKEN_MATCH_MIN_SIMILARITY).then_some(best)
 }
 
+/// A native-script token against a Latin one, consonant by consonant (see [`crate::transcription`]).
+fn compare_transcribed(q: &TokenInfo, r: &TokenInfo) -> Option<TokenMatch> {
+    let (native, latin) = if !q.units.is_empty() && r.script == ScriptClass::Latin {
+        (q, r)
+    } else if !r.units.is_empty() && q.script == ScriptClass::Latin {
+        (r, q)
+    } else {
+        return None;
+    };
+    let native_substance = substance(&native.units);
+    if native_substance < 2 {
+        return None;
+    }
+    let drops_coda_r = transcription::drops_coda_r(native.script);
+    let mut units = Vec::new();
+    let mut best: Option<TokenMatch> = None;
+    for form in latin.forms.iter() {
+        latin_units(&form.latin, &mut units);
+        let evidence = native_substance.min(substance(&units));
+        let Some(cost) = alignment_cost(&native.units, &units, drops_coda_r, 2) else {
+            continue;
+        };
+        // Half a point is an R the script drops, which its writers do by rule.
+        // Chinese characters of a native name read in pinyin meet many foreign names by chance: only
+        // three consonants or more count there.
+        let short_allowed = native.script != ScriptClass::Han;
+        let similarity = match (cost, evidence) {
+            (0 | 1, 3..) => SIM_TRANSCRIBED,
+            (0 | 1, 2) if short_allowed => SIM_TRANSCRIBED_SHORT,
+            (2, 4..) => SIM_TRANSCRIBED_ONE_OFF,
+            _ => continue,
+        };
+        if best.is_none_or(|b| similarity > b.similarity) {
+            best = Some(TokenMatch {
+                similarity,
+                likeness: Likeness::Transcribed {
+                    script: native.script,
+                    exact: cost <= 1,
+                },
+            });
+        }
+    }
+    best
+}
+
 /// Share of a token's weight earned at a given similarity.
 pub fn credit(similarity: f64) -> f64 {
     if similarity >= SIM_FULL_CREDIT {
@@ -284,29 +364,29 @@ pub fn credit(similarity: f64) -> f64 {
     PARTIAL_CREDIT_AT_MIN + (1.0 - PARTIAL_CREDIT_AT_MIN) * t
 }
 
-/// Penalty for a query token with no counterpart.
-pub fn unmatched_query_penalty(role: Role, kind: TokenKind) -> f64 {
+/// The penalty feature of a query token with no counterpart (`None`: particles cost nothing).
+pub fn unmatched_query_feature(role: Role, kind: TokenKind) -> Option<Feature> {
     match kind {
-        TokenKind::Particle => 0.0,
-        TokenKind::Initial => UNMATCHED_QUERY_INITIAL,
-        TokenKind::Normal => match role {
-            Role::Given | Role::Family | Role::Unknown => UNMATCHED_QUERY_GIVEN_OR_FAMILY,
-            Role::Middle => UNMATCHED_QUERY_MIDDLE,
-            Role::Patronymic => UNMATCHED_QUERY_PATRONYMIC,
-        },
+        TokenKind::Particle => None,
+        TokenKind::Initial => Some(Feature::UnmatchedQueryInitial),
+        TokenKind::Normal => Some(match role {
+            Role::Given | Role::Family | Role::Unknown => Feature::UnmatchedQueryMain,
+            Role::Middle => Feature::UnmatchedQueryMiddle,
+            Role::Patronymic => Feature::UnmatchedQueryPatronymic,
+        }),
     }
 }
 
-/// Penalty for a record token the query does not mention.
-pub fn unmatched_record_penalty(role: Role, kind: TokenKind) -> f64 {
+/// The penalty feature of a record token the query does not mention.
+pub fn unmatched_record_feature(role: Role, kind: TokenKind) -> Option<Feature> {
     match kind {
-        TokenKind::Particle => 0.0,
-        TokenKind::Initial => UNMATCHED_RECORD_MIDDLE,
-        TokenKind::Normal => match role {
-            Role::Given | Role::Family | Role::Unknown => UNMATCHED_RECORD_GIVEN_OR_FAMILY,
-            Role::Middle => UNMATCHED_RECORD_MIDDLE,
-            Role::Patronymic => UNMATCHED_RECORD_PATRONYMIC,
-        },
+        TokenKind::Particle => None,
+        TokenKind::Initial => Some(Feature::UnmatchedRecordMiddle),
+        TokenKind::Normal => Some(match role {
+            Role::Given | Role::Family | Role::Unknown => Feature::UnmatchedRecordMain,
+            Role::Middle => Feature::UnmatchedRecordMiddle,
+            Role::Patronymic => Feature::UnmatchedRecordPatronymic,
+        }),
     }
 }
 

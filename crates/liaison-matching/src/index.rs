@@ -5,6 +5,7 @@ use liaison_core::RecordType;
 use rustc_hash::FxHashMap;
 
 use crate::evidence::{normalize_document, ocr_fold};
+use crate::features::FeatureVector;
 use crate::keys::hash_bytes;
 use crate::model::{Band, Hit, IndexedPerson, Query, ScreenResult};
 use crate::names::{TokenKind, analyze_input, joined_compounds};
@@ -419,6 +420,7 @@ impl MatchIndex {
                 scratch,
                 Some(logit(threshold)),
                 None,
+                None,
             );
             let score = logistic(evaluation.log_odds);
             if score >= threshold {
@@ -455,6 +457,56 @@ impl MatchIndex {
         self.candidates(&prepared, &mut warnings).len()
     }
 
+    /// Every candidate of a query that scores at least `floor`, with its score and the features the
+    /// score is made of, for fitting the weights on labelled pairs (`examples/fit_weights.rs`).
+    pub fn candidate_features(
+        &self,
+        query: &Query,
+        floor: f64,
+    ) -> Vec<(RecordType, String, f64, FeatureVector)> {
+        let prepared = PreparedQuery::new(query, &self.tokens);
+        let mut warnings = Vec::new();
+        let candidates = self.candidates(&prepared, &mut warnings);
+        let ctx = self.context();
+        let mut cache = ScoringCache::default();
+        let mut scratch = Vec::new();
+        let mut out = Vec::new();
+        for &slot in &candidates {
+            let Some(Some(person)) = self.persons.get(slot as usize) else {
+                continue;
+            };
+            let evaluation = evaluate(
+                &ctx,
+                &prepared,
+                query,
+                person,
+                &mut cache,
+                &mut scratch,
+                Some(logit(floor)),
+                None,
+                None,
+            );
+            let score = logistic(evaluation.log_odds);
+            if score < floor {
+                continue;
+            }
+            let mut features = FeatureVector::default();
+            let _ = evaluate(
+                &ctx,
+                &prepared,
+                query,
+                person,
+                &mut cache,
+                &mut scratch,
+                None,
+                None,
+                Some(&mut features),
+            );
+            out.push((person.record_type, person.id.to_string(), score, features));
+        }
+        out
+    }
+
     /// Scores a query against every candidate without building hits (for throughput benchmarks);
     /// returns how many candidates were scored.
     pub fn score_candidates(&self, query: &Query) -> usize {
@@ -477,6 +529,7 @@ impl MatchIndex {
                     &mut cache,
                     &mut scratch,
                     Some(logit(POSSIBLE_THRESHOLD)),
+                    None,
                     None,
                 );
                 scored += 1;

@@ -9,6 +9,7 @@
 mod compare;
 pub mod eval;
 mod evidence;
+pub mod features;
 mod icu;
 mod index;
 mod keys;
@@ -18,6 +19,7 @@ mod names;
 mod score;
 mod text;
 mod tokens;
+mod transcription;
 mod translit;
 pub mod weights;
 

@@ -103,7 +103,7 @@ fn kind_of(token: &RawToken) -> TokenKind {
         .is_some_and(|f| PARTICLES.contains(&f.as_str()))
         || matches!(
             token.text.as_str(),
-            "ال" | "بن" | "ابن" | "بنت" | "أبو" | "ابو" | "ИБН"
+            "ال" | "آل" | "بن" | "ابن" | "بنت" | "أبو" | "ابو" | "ИБН"
         );
     if particle {
         TokenKind::Particle

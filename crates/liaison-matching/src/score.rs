@@ -6,13 +6,14 @@ use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
 use crate::compare::{
-    ALIGN_MAX, Likeness, TokenMatch, align, compare_tokens, credit, unmatched_query_penalty,
-    unmatched_record_penalty,
+    ALIGN_MAX, Likeness, TokenMatch, align, compare_tokens, credit, unmatched_query_feature,
+    unmatched_record_feature,
 };
 use crate::evidence::{
     DocumentAgreement, best_date, compare_documents, compare_nationality, compare_sex,
     normalize_document,
 };
+use crate::features::{Feature, FeatureVector};
 use crate::model::{Band, Contribution, Hit, Query};
 use crate::names::{AnalyzedName, Role, TokenKind, analyze_text_variants};
 use crate::text::ScriptClass;
@@ -261,8 +262,12 @@ struct NameOutcome {
     /// Every part of both names agrees, closely, on at least two rare substantive parts: strong enough to
     /// stand without a date of birth.
     exceptional: bool,
-    /// What inexact agreements fell short of full credit (weight × (1 − credit)), summed.
-    shortfall: f64,
+    /// Every given and family name of each side agrees with the other's, each closely (the same name in
+    /// another spelling or transliteration), on at least two substantive parts.
+    complete: bool,
+    /// What inexact agreements fell short of full credit (weight × (1 − credit)), summed: for letters
+    /// that differ, and for systematic readings.
+    shortfall: [f64; 2],
     /// Query given or family names the record lacks.
     unmatched_main: u32,
     /// Record given or family names the query lacks.
@@ -272,6 +277,8 @@ struct NameOutcome {
     pairs: Vec<(usize, usize, TokenMatch, f64)>,
     unmatched_query: Vec<(usize, f64)>,
     unmatched_record: Vec<(usize, f64)>,
+    /// The name features (with `keep_detail`): what each kind of agreement and omission contributed.
+    features: Option<FeatureVector>,
 }
 
 fn record_token_entry(
@@ -383,12 +390,17 @@ fn compare_names_with(
     let mut gain_total = 0.0;
     let mut rare_close = 0usize;
     let mut all_close = true;
-    let mut shortfall = 0.0;
+    let mut all_alike = true;
+    let mut agreeing = 0usize;
+    let mut shortfall = [0.0; 2];
     let mut unmatched_main = 0u32;
     let mut unmatched_record_main = 0u32;
     let mut q_used: u64 = 0;
     let mut r_used: u64 = 0;
     let mut pairs = Vec::new();
+    let mut features = keep_detail.then(FeatureVector::default);
+    // With detail: each substantive agreement's group, credit before its group's factor, and gain.
+    let mut agreements: Vec<(Feature, f64, f64)> = Vec::new();
     for &(i, j) in &aligned[..aligned_count] {
         let (i, j) = (usize::from(i), usize::from(j));
         let qt = &q_name[i];
@@ -396,15 +408,31 @@ fn compare_names_with(
             continue;
         };
         let r_kind = r_name[j].kind;
-        let weight = if tm.likeness == Likeness::Initial {
-            INITIAL_WEIGHT
-        } else if qt.info.kind == TokenKind::Particle || r_kind == TokenKind::Particle {
-            cache.weights[entries[j]] * PARTICLE_WEIGHT_FACTOR
-        } else {
-            substantive = true;
-            cache.weights[entries[j]]
+        let particle = qt.info.kind == TokenKind::Particle || r_kind == TokenKind::Particle;
+        let token_credit = credit(tm.similarity);
+        let group = Feature::of_likeness(tm.likeness);
+        let (weight, gained) = match group {
+            None => (INITIAL_WEIGHT, INITIAL_WEIGHT * token_credit),
+            Some(_) if particle => {
+                let weight = cache.weights[entries[j]] * PARTICLE_WEIGHT_FACTOR;
+                (weight, weight * token_credit)
+            }
+            Some(group) => {
+                substantive = true;
+                let weight = cache.weights[entries[j]];
+                (weight, weight * token_credit * group.weight())
+            }
         };
-        let gained = weight * credit(tm.similarity);
+        if let Some(features) = features.as_mut() {
+            match group {
+                None => features.add(Feature::InitialAgrees, token_credit),
+                Some(_) if particle => features.add(
+                    Feature::ParticleAgrees,
+                    cache.weights[entries[j]] * token_credit,
+                ),
+                Some(group) => agreements.push((group, weight * token_credit, gained)),
+            }
+        }
         // Letters that differ (a typo, a similar spelling, a similar sound) are what tell namesakes
         // apart; a systematic reading (another transliteration scheme, unwritten vowels, a phonetic
         // transcription) is looser by nature, so what it falls short counts less.
@@ -415,17 +443,10 @@ fn compare_names_with(
                 | Likeness::Transliteration(_)
                 | Likeness::CommonSpelling
                 | Likeness::ForeignTranscription
+                | Likeness::Transcribed { .. }
         );
-        shortfall += (weight - gained)
-            * if systematic {
-                NAME_ONLY_SYSTEMATIC_SHORTFALL
-            } else {
-                1.0
-            };
-        if tm.likeness != Likeness::Initial
-            && qt.info.kind != TokenKind::Particle
-            && r_kind != TokenKind::Particle
-        {
+        shortfall[usize::from(systematic)] += weight * (1.0 - token_credit);
+        if group.is_some() && !particle {
             gain_total += gained;
             if gained > top[2] {
                 top[2] = gained;
@@ -436,6 +457,15 @@ fn compare_names_with(
                     }
                 }
             }
+            agreeing += 1;
+            // Spellings of the same name, not a reading of consonants or sounds that many names share.
+            all_alike &= tm.similarity >= NAME_ONLY_FLOOR_MIN_SIMILARITY
+                && !matches!(
+                    tm.likeness,
+                    Likeness::Consonants
+                        | Likeness::Transcribed { .. }
+                        | Likeness::ForeignTranscription
+                );
             if tm.similarity >= NAME_ONLY_STRONG_MIN_SIMILARITY {
                 if weight >= NAME_ONLY_STRONG_MIN_TOKEN_WEIGHT {
                     rare_close += 1;
@@ -445,7 +475,7 @@ fn compare_names_with(
             }
         } else {
             log_odds += gained;
-            if tm.likeness == Likeness::Initial {
+            if group.is_none() {
                 all_close = false;
             }
         }
@@ -457,27 +487,38 @@ fn compare_names_with(
     }
     let mut unmatched_query = Vec::new();
     let mut unmatched_record = Vec::new();
+    let mut omissions: Vec<Feature> = Vec::new();
     for (i, qt) in q_name.iter().enumerate().take(64) {
-        if q_used & (1 << i) == 0 {
-            let p = unmatched_query_penalty(qt.role, qt.info.kind);
-            if p <= UNMATCHED_QUERY_GIVEN_OR_FAMILY {
+        if q_used & (1 << i) == 0
+            && let Some(feature) = unmatched_query_feature(qt.role, qt.info.kind)
+        {
+            let p = feature.weight();
+            if feature == Feature::UnmatchedQueryMain {
                 unmatched_main += 1;
             }
             penalties += p;
-            if keep_detail && p != 0.0 {
-                unmatched_query.push((i, p));
+            if keep_detail {
+                omissions.push(feature);
+                if p != 0.0 {
+                    unmatched_query.push((i, p));
+                }
             }
         }
     }
     for (j, rt) in r_name.iter().enumerate().take(64) {
-        if r_used & (1 << j) == 0 {
-            let p = unmatched_record_penalty(rt.role, rt.kind);
-            if p <= UNMATCHED_RECORD_GIVEN_OR_FAMILY {
+        if r_used & (1 << j) == 0
+            && let Some(feature) = unmatched_record_feature(rt.role, rt.kind)
+        {
+            let p = feature.weight();
+            if feature == Feature::UnmatchedRecordMain {
                 unmatched_record_main += 1;
             }
             penalties += p;
-            if keep_detail && p != 0.0 {
-                unmatched_record.push((j, p));
+            if keep_detail {
+                omissions.push(feature);
+                if p != 0.0 {
+                    unmatched_record.push((j, p));
+                }
             }
         }
     }
@@ -493,18 +534,37 @@ fn compare_names_with(
         + top[2] * NAME_TOKEN_FACTORS[2]
         + (gain_total - top[0] - top[1] - top[2]) * NAME_TOKEN_FACTORS[3];
     let exceptional = substantive && all_close && rare_close >= 2 && penalties == 0.0;
+    let complete = agreeing >= 2 && all_alike && unmatched_main == 0 && unmatched_record_main == 0;
     if !substantive {
+        let features = features.map(|_| {
+            let mut f = FeatureVector::default();
+            f.add(Feature::NoNameAgreement, 1.0);
+            f
+        });
         return NameOutcome {
             log_odds: NO_NAME_AGREEMENT,
             exceptional: false,
-            shortfall: 0.0,
+            complete: false,
+            shortfall: [0.0; 2],
             unmatched_main,
             unmatched_record_main,
             uncapped: NO_NAME_AGREEMENT,
             pairs,
             unmatched_query,
             unmatched_record,
+            features,
         };
+    }
+    if let Some(features) = features.as_mut() {
+        // The same order as the diminishing returns above: by gain, ties in alignment order.
+        agreements.sort_by(|a, b| b.2.total_cmp(&a.2));
+        for (rank, (group, base, _)) in agreements.iter().enumerate() {
+            let factor = NAME_TOKEN_FACTORS[rank.min(NAME_TOKEN_FACTORS.len() - 1)];
+            features.add(*group, base * factor);
+        }
+        for feature in &omissions {
+            features.add(*feature, scale);
+        }
     }
     for (_, p) in unmatched_query
         .iter_mut()
@@ -516,6 +576,7 @@ fn compare_names_with(
     NameOutcome {
         log_odds: saturated.min(NAME_LOG_ODDS_MAX),
         exceptional,
+        complete,
         shortfall,
         unmatched_main,
         unmatched_record_main,
@@ -523,6 +584,7 @@ fn compare_names_with(
         pairs,
         unmatched_query,
         unmatched_record,
+        features,
     }
 }
 
@@ -537,12 +599,14 @@ pub fn evaluate(
     scratch: &mut Vec<f64>,
     prune_below: Option<f64>,
     mut explanation: Option<&mut Vec<Contribution>>,
+    mut features: Option<&mut FeatureVector>,
 ) -> Evaluation {
     // A record whose other evidence (a clear date-of-birth conflict, above all) keeps it below the
     // threshold even with the most that names can add is not compared name by name: most candidates of
     // a query with a date of birth are other people born on other days.
     if let Some(threshold) = prune_below
         && explanation.is_none()
+        && features.is_none()
         && query.documents.is_empty()
         && !query.names.is_empty()
         && !person.tokens.is_empty()
@@ -568,6 +632,9 @@ pub fn evaluate(
         }
     }
     let mut log_odds = BIAS;
+    if let Some(f) = features.as_deref_mut() {
+        f.add(Feature::Bias, 1.0);
+    }
 
     // Documents first: an exact document agreement changes how name disagreement is read.
     let mut document: Option<(DocumentAgreement, &str, &StoredDocument)> = None;
@@ -590,7 +657,8 @@ pub fn evaluate(
 
     // Names: the best pair of a query name and a record name.
     let mut names_exceptional = false;
-    let mut names_shortfall = 0.0;
+    let mut names_complete = false;
+    let mut names_shortfall = [0.0; 2];
     let mut names_unmatched = 0u32;
     let mut names_unmatched_record = 0u32;
     let mut names_compared = false;
@@ -615,7 +683,8 @@ pub fn evaluate(
                     if best.is_none() {
                         best = Some((NO_NAME_AGREEMENT, qi, r_name));
                         names_exceptional = false;
-                        names_shortfall = 0.0;
+                        names_complete = false;
+                        names_shortfall = [0.0; 2];
                         names_unmatched = 0;
                         names_unmatched_record = 0;
                     }
@@ -626,6 +695,7 @@ pub fn evaluate(
                 if best.is_none_or(|(b, _, _)| outcome.log_odds > b) {
                     best = Some((outcome.log_odds, qi, r_name));
                     names_exceptional = outcome.exceptional;
+                    names_complete = outcome.complete;
                     names_shortfall = outcome.shortfall;
                     names_unmatched = outcome.unmatched_main;
                     names_unmatched_record = outcome.unmatched_record_main;
@@ -640,10 +710,17 @@ pub fn evaluate(
                 name_log_odds = DOCUMENT_NAME_FLOOR;
             }
             log_odds += name_log_odds;
-            if let Some(out) = explanation.as_deref_mut() {
-                let outcome =
-                    compare_names(ctx, query, cache, &query.names[qi], r_name, scratch, true);
-                explain_names(ctx, &query.names[qi], r_name, &outcome, out);
+            let detail = (explanation.is_some() || features.is_some())
+                .then(|| compare_names(ctx, query, cache, &query.names[qi], r_name, scratch, true));
+            if let (Some(f), Some(outcome)) = (features.as_deref_mut(), detail.as_ref())
+                && let Some(name_features) = &outcome.features
+            {
+                for (value, total) in name_features.0.iter().zip(f.0.iter_mut()) {
+                    *total += value;
+                }
+            }
+            if let (Some(out), Some(outcome)) = (explanation.as_deref_mut(), detail.as_ref()) {
+                explain_names(ctx, &query.names[qi], r_name, outcome, out);
                 if floor_applied {
                     out.push(Contribution {
                         feature: "name",
@@ -667,6 +744,9 @@ pub fn evaluate(
         date_strength = agreement.strength();
         let weight = agreement.weight();
         log_odds += weight;
+        if let Some(f) = features.as_deref_mut() {
+            f.add(Feature::of_date(agreement), 1.0);
+        }
         if let Some(out) = explanation.as_deref_mut() {
             out.push(Contribution {
                 feature: "birth_date",
@@ -679,6 +759,16 @@ pub fn evaluate(
     if let Some(agrees) = compare_sex(raw.sex, person.sex) {
         let weight = if agrees { SEX_AGREES } else { SEX_DIFFERS };
         log_odds += weight;
+        if let Some(f) = features.as_deref_mut() {
+            f.add(
+                if agrees {
+                    Feature::SexAgrees
+                } else {
+                    Feature::SexDiffers
+                },
+                1.0,
+            );
+        }
         if let Some(out) = explanation.as_deref_mut() {
             let q = raw.sex.map_or("", |s| s.as_str());
             let r = person.sex.map_or("", |s| s.as_str());
@@ -701,6 +791,16 @@ pub fn evaluate(
             NATIONALITY_DIFFERS
         };
         log_odds += weight;
+        if let Some(f) = features.as_deref_mut() {
+            f.add(
+                if agrees {
+                    Feature::NationalityAgrees
+                } else {
+                    Feature::NationalityDiffers
+                },
+                1.0,
+            );
+        }
         if let Some(out) = explanation.as_deref_mut() {
             let q = raw.nationality.as_ref().map_or("", |c| c.as_str());
             let r: Vec<&str> = person.nationalities.iter().map(|c| c.as_str()).collect();
@@ -721,18 +821,39 @@ pub fn evaluate(
     if date_strength < 1.0 && document.is_none() && names_compared {
         let incomplete = NAME_ONLY_UNMATCHED_QUERY * f64::from(names_unmatched)
             + NAME_ONLY_UNMATCHED_RECORD * f64::from(names_unmatched_record)
-            - NAME_ONLY_SHORTFALL_FACTOR * names_shortfall;
+            - NAME_ONLY_SHORTFALL_FACTOR * names_shortfall[0]
+            - NAME_ONLY_SYSTEMATIC_SHORTFALL_FACTOR * names_shortfall[1];
         let weight = (1.0 - date_strength) * incomplete
             + if date_strength <= 0.0 {
                 NAME_ONLY_BIAS
             } else {
                 0.0
             };
+        if let Some(f) = features.as_deref_mut() {
+            let open = 1.0 - date_strength;
+            f.add(
+                Feature::NameOnlyUnmatchedQuery,
+                open * f64::from(names_unmatched),
+            );
+            f.add(
+                Feature::NameOnlyUnmatchedRecord,
+                open * f64::from(names_unmatched_record),
+            );
+            f.add(Feature::NameOnlyShortfall, open * names_shortfall[0]);
+            f.add(
+                Feature::NameOnlySystematicShortfall,
+                open * names_shortfall[1],
+            );
+            if date_strength <= 0.0 {
+                f.add(Feature::NameOnlyBias, 1.0);
+            }
+        }
         if weight < 0.0 {
             log_odds += weight;
             if let Some(out) = explanation.as_deref_mut() {
-                let partly =
-                    names_unmatched > 0 || names_unmatched_record > 0 || names_shortfall > 0.05;
+                let partly = names_unmatched > 0
+                    || names_unmatched_record > 0
+                    || names_shortfall[0] + names_shortfall[1] > 0.05;
                 out.push(Contribution {
                     feature: "name_only",
                     text: match (date_compared && date_strength > 0.0, partly) {
@@ -745,6 +866,27 @@ pub fn evaluate(
                 });
             }
         }
+    }
+
+    // Without any date of birth, a query whose every name agrees closely with the record is worth a
+    // closer look, however common such names are: at least `possible` (unless the sex differs).
+    let sex_differs = compare_sex(raw.sex, person.sex) == Some(false);
+    let floor = logit(POSSIBLE_THRESHOLD) + NAME_ONLY_CAP_MARGIN;
+    if raw.birth_date.is_none()
+        && document.is_none()
+        && names_complete
+        && !sex_differs
+        && log_odds < floor
+    {
+        if let Some(out) = explanation.as_deref_mut() {
+            out.push(Contribution {
+                feature: "band_floor",
+                text: "no date of birth to compare, but every name of the query agrees: worth a closer look"
+                    .to_owned(),
+                weight: floor - log_odds,
+            });
+        }
+        log_odds = floor;
     }
 
     // A hit without a date of birth that supports it rests on the names: at most `possible`, unless (no
@@ -774,6 +916,15 @@ pub fn evaluate(
             DocumentAgreement::AfterOcrCorrection => DOCUMENT_OCR,
         };
         log_odds += weight;
+        if let Some(f) = features {
+            f.add(
+                match agreement {
+                    DocumentAgreement::Exact => Feature::DocumentExact,
+                    DocumentAgreement::AfterOcrCorrection => Feature::DocumentOcr,
+                },
+                1.0,
+            );
+        }
         if let Some(out) = explanation {
             let which = d
                 .record_id
@@ -904,6 +1055,7 @@ pub fn make_hit(
         scratch,
         None,
         Some(&mut explanation),
+        None,
     );
     let score = logistic(evaluation.log_odds);
     Hit {

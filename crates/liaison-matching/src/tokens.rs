@@ -8,7 +8,8 @@ use crate::keys::{
 };
 use crate::names::{NameToken, TokenKind};
 use crate::text::ScriptClass;
-use crate::translit::{Scheme, latin_forms};
+use crate::transcription::{self, Unit};
+use crate::translit::{Scheme, latin_forms, pinyin_syllables};
 
 /// Beider-Morse alternatives kept per Latin form.
 const BEIDER_MORSE_LIMIT: usize = 8;
@@ -54,6 +55,9 @@ pub struct TokenInfo {
     pub frequency_key: u64,
     /// First letter of the first Latin form (for initials).
     pub initial: u8,
+    /// The consonant units of a token in Arabic, Hebrew, Kana, Hangul or Han script, read as these
+    /// scripts write foreign names (see [`crate::transcription`]); empty for other scripts.
+    pub units: Box<[Unit]>,
 }
 
 impl TokenInfo {
@@ -110,6 +114,16 @@ impl TokenInfo {
             .first()
             .and_then(|f| f.latin.bytes().next())
             .unwrap_or(0);
+        let units = if transcription::transcribes(token.script) {
+            let pinyin = if token.script == ScriptClass::Han {
+                pinyin_syllables(&token.surface)
+            } else {
+                Vec::new()
+            };
+            transcription::native_units(&token.surface, token.script, &pinyin)
+        } else {
+            Vec::new()
+        };
         TokenInfo {
             surface: token.surface.clone().into_boxed_str(),
             script: token.script,
@@ -117,6 +131,7 @@ impl TokenInfo {
             forms: forms.into_boxed_slice(),
             frequency_key,
             initial,
+            units: units.into_boxed_slice(),
         }
     }
 
@@ -124,10 +139,21 @@ impl TokenInfo {
     /// form, plus the skeleton without an attached Arabic article (ALRASHID is also found as RASHID).
     ///
     /// Han, Kana and Hangul tokens are also indexed by their transcription frames, which a query's Latin
-    /// tokens look up (`query`): the route for foreign names written in those scripts.
+    /// tokens look up (`query`): the route for foreign names written in those scripts. Likewise a record's
+    /// Arabic, Hebrew, Han, Kana and Hangul tokens are indexed under their consonant keys (see
+    /// [`crate::transcription::blocking_keys`]), which the keys of a query's Latin tokens look up.
     pub fn blocking_keys(&self, out: &mut Vec<u64>, query: bool) {
         if self.kind != TokenKind::Normal {
             return;
+        }
+        if !self.units.is_empty() && !query {
+            transcription::blocking_keys(&self.units, true, TRANSCRIBED_KEY, out);
+        } else if self.script == ScriptClass::Latin && query {
+            let mut units = Vec::new();
+            for form in self.forms.iter() {
+                transcription::latin_units(&form.latin, &mut units);
+                transcription::blocking_keys(&units, false, TRANSCRIBED_KEY, out);
+            }
         }
         let frames =
             self.script.transcribes_foreign_names() || (query && self.script == ScriptClass::Latin);
@@ -153,6 +179,9 @@ impl TokenInfo {
         }
     }
 }
+
+/// Hash tag of the consonant keys across scripts (see [`crate::transcription::blocking_keys`]).
+const TRANSCRIBED_KEY: u8 = b'n';
 
 /// ALRASHID → RASHID, ELSAYED → SAYED (long enough to be a name on its own).
 pub fn strip_attached_article(latin: &str) -> Option<&str> {

@@ -304,6 +304,20 @@ pub fn latin_forms(token: &str, script: ScriptClass, mixed_script: bool) -> Vec<
     forms
 }
 
+/// The pinyin syllables of a Han token, upper case without tones, one per character (empty when the
+/// transform is missing or does not give one syllable per character).
+pub fn pinyin_syllables(token: &str) -> Vec<String> {
+    let Some(text) = icu::transliterate(Transform::HanPinyin, token) else {
+        return Vec::new();
+    };
+    let syllables: Vec<String> = text.split_whitespace().map(fold_to_ascii).collect();
+    if syllables.len() == token.chars().count() {
+        syllables
+    } else {
+        Vec::new()
+    }
+}
+
 /// ICAO table A for Latin letters (Ä → AE, Ø → OE, Å → AA, ß → SS); other letters folded.
 pub fn icao_latin(token: &str) -> String {
     let mut out = String::with_capacity(token.len() + 4);

@@ -5,6 +5,7 @@
 //! forget it. `http` is the axum edge: thin handlers that extract, call one service function and map the
 //! result, with problem details (RFC 9457), role checks, metrics and the OpenAPI document.
 
+pub mod federation;
 pub mod http;
 mod node;
 pub mod services;

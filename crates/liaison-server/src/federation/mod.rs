@@ -1,0 +1,3 @@
+//! Federation with partner nodes.
+
+pub mod transport;

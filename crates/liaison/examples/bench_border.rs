@@ -88,6 +88,24 @@ const HONEST_FAMILY: &[&str] = &[
     "WOOD", "HARRIS", "MARTIN", "JACKSON", "CLARKE", "TURNER", "HILL", "SCOTT", "COOPER", "MORRIS",
 ];
 
+/// CPU seconds (user + system) this process has used so far.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses and may hold spaces): utime is the 12th, stime
+    // the 13th, in clock ticks of 1/100 s.
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn rss_mib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
@@ -141,6 +159,7 @@ async fn main() -> anyhow::Result<()> {
     };
     for round in 1..=3 {
         let started = Instant::now();
+        let cpu_before = cpu_seconds();
         let report = border::screen_manifest(
             &node,
             &Caller::cli(),
@@ -150,6 +169,7 @@ async fn main() -> anyhow::Result<()> {
         )
         .await?;
         let seconds = started.elapsed().as_secs_f64();
+        let cpu = cpu_seconds() - cpu_before;
         let found_people = planted_people
             .iter()
             .filter(|&&i| report.travellers[i].band != "none")
@@ -158,16 +178,39 @@ async fn main() -> anyhow::Result<()> {
             .iter()
             .filter(|&&i| report.travellers[i].document_status != "not_listed")
             .count();
-        let honest_hits = report
+        let honest: Vec<&liaison_proto::border::TravellerReport> = report
             .travellers
             .iter()
             .enumerate()
             .filter(|(i, t)| {
                 !planted_people.contains(i) && !planted_documents.contains(i) && t.band != "none"
             })
-            .count();
+            .map(|(_, t)| t)
+            .collect();
+        let honest_hits = honest.len();
+        if round == 1 {
+            for traveller in honest.iter().take(5) {
+                let hit = &traveller.hits[0];
+                println!(
+                    "  hit on an honest traveller: {} {} -> {} {} {:.2}: {}",
+                    traveller.name,
+                    traveller.birth_date.as_deref().unwrap_or("?"),
+                    hit.kind,
+                    hit.record
+                        .as_ref()
+                        .and_then(|r| r.id.as_deref())
+                        .unwrap_or(""),
+                    hit.score,
+                    hit.explanation
+                        .iter()
+                        .map(|e| e.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                );
+            }
+        }
         println!(
-            "round {round}: screened in {seconds:.2} s end to end ({:.0} travellers/s); planted persons found {found_people}/{}, planted documents found {found_documents}/{}, honest travellers with a hit {honest_hits}/{}; RSS {} MiB",
+            "round {round}: screened in {seconds:.2} s end to end ({cpu:.2} CPU-seconds, {:.0} travellers/s); planted persons found {found_people}/{}, planted documents found {found_documents}/{}, honest travellers with a hit {honest_hits}/{}; RSS {} MiB",
             args.travellers as f64 / seconds,
             planted_people.len(),
             planted_documents.len(),

@@ -44,11 +44,26 @@ pub struct InitArgs {
     listen: String,
 }
 
-pub async fn init(data_dir: &Path, args: InitArgs) -> anyhow::Result<ExitCode> {
-    let node_id = NodeId::parse(&args.node_id).map_err(|e| anyhow::anyhow!("--node-id: {e}"))?;
+/// What a new node is: the values `liaison init` takes as flags.
+#[derive(Debug, Clone)]
+pub(crate) struct NodeSpec {
+    pub node_id: String,
+    pub country: String,
+    pub database_url: Option<String>,
+    pub federation_endpoint: Option<String>,
+    pub listen: String,
+}
+
+/// Creates a node's data directory: configuration, signing key, database with the node's identity, and
+/// the audit entry that opens its log. Refuses a directory that already holds a node.
+pub(crate) async fn create_node(
+    data_dir: &Path,
+    spec: &NodeSpec,
+) -> anyhow::Result<(Node, NodeSigningKey)> {
+    let node_id = NodeId::parse(&spec.node_id).map_err(|e| anyhow::anyhow!("--node-id: {e}"))?;
     let country =
-        CountryCode::parse(&args.country).map_err(|e| anyhow::anyhow!("--country: {e}"))?;
-    if let Some(endpoint) = &args.federation_endpoint
+        CountryCode::parse(&spec.country).map_err(|e| anyhow::anyhow!("--country: {e}"))?;
+    if let Some(endpoint) = &spec.federation_endpoint
         && !endpoint.starts_with("https://")
     {
         bail!("--federation-endpoint: `{endpoint}` must be an https:// address");
@@ -65,13 +80,13 @@ pub async fn init(data_dir: &Path, args: InitArgs) -> anyhow::Result<ExitCode> {
         node: NodeSection {
             id: node_id.to_string(),
             country: country.to_string(),
-            federation_endpoint: args.federation_endpoint,
+            federation_endpoint: spec.federation_endpoint.clone(),
         },
         database: DatabaseSection {
-            url: args.database_url,
+            url: spec.database_url.clone(),
         },
         server: config::ServerSection {
-            listen: args.listen,
+            listen: spec.listen.clone(),
             ..Default::default()
         },
         security: Default::default(),
@@ -92,10 +107,9 @@ pub async fn init(data_dir: &Path, args: InitArgs) -> anyhow::Result<ExitCode> {
     node.store
         .put_setting("node.signing_public_key", &key.public_key_base64())
         .await?;
-    let caller = Caller::cli();
     record_audit(
         &node,
-        &caller,
+        &Caller::cli(),
         AuditEvent::new("node.init", "ok")
             .object(format!("node/{}", node.id))
             .detail(format!(
@@ -105,6 +119,19 @@ pub async fn init(data_dir: &Path, args: InitArgs) -> anyhow::Result<ExitCode> {
             )),
     )
     .await?;
+    Ok((node, key))
+}
+
+pub async fn init(data_dir: &Path, args: InitArgs) -> anyhow::Result<ExitCode> {
+    let spec = NodeSpec {
+        node_id: args.node_id,
+        country: args.country,
+        database_url: args.database_url,
+        federation_endpoint: args.federation_endpoint,
+        listen: args.listen,
+    };
+    let (node, key) = create_node(data_dir, &spec).await?;
+    let caller = Caller::cli();
     let password = users::create_user(&node, &caller, "admin", &[Role::Admin], None)
         .await?
         .context("no one-time password was generated")?;

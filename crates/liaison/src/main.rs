@@ -4,6 +4,7 @@
 mod border;
 mod commands;
 mod config;
+mod demo;
 mod scenario;
 
 use std::path::PathBuf;
@@ -50,6 +51,9 @@ enum Command {
     /// Screen every traveller of a passenger manifest (PAXLST, PNRGOV or CSV) against wanted and missing
     /// persons, listed documents and risk rules; a report per traveller, audited with its purpose.
     ScreenManifest(border::ScreenManifestArgs),
+    /// Three federated nodes on this machine (XAA, XBB, XCC), loaded with a generated exercise, with a user
+    /// for every role; runs until Ctrl-C.
+    Demo(demo::DemoArgs),
     /// Exercise data with ground truth.
     Scenario {
         #[command(subcommand)]
@@ -95,6 +99,7 @@ fn main() -> ExitCode {
             Command::Screen(args) => commands::screen(&cli.data_dir, args).await,
             Command::Mrz { command } => border::mrz(&cli.data_dir, command).await,
             Command::ScreenManifest(args) => border::screen_manifest(&cli.data_dir, args).await,
+            Command::Demo(args) => demo::demo(args).await,
             Command::Scenario { command } => scenario::scenario(&cli.data_dir, command),
             Command::User { command } => commands::user(&cli.data_dir, command).await,
             Command::Token { command } => commands::token(&cli.data_dir, command).await,

@@ -377,6 +377,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// [`DISCLOSURE_EXPIRED`]) with who decided, why, the disclosed record and when; false if there is no such
     /// request or it was not pending (a second decision loses, even at the same time). `Invalid` for another
     /// state or an unknown direction.
+    // The decision's fields are the columns it sets; a struct for them would only be unpacked again.
     #[allow(clippy::too_many_arguments)]
     async fn decide_disclosure(
         &self,

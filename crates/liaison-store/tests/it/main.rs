@@ -6,6 +6,7 @@
 mod accounts;
 mod audit;
 mod bulk;
+mod federation;
 mod harness;
 mod open;
 mod records;
@@ -80,4 +81,15 @@ conformance! {
     screening::hit_statistics_per_dimension,
     screening::rulesets_are_versioned,
     screening::concurrent_ruleset_changes_keep_one_active,
+    federation::partners_round_trip,
+    federation::agreements_are_versioned_per_partner,
+    federation::concurrent_agreements_get_distinct_versions,
+    federation::outbox_delivery_cycle,
+    federation::inbox_is_idempotent,
+    federation::concurrent_deliveries_are_stored_once,
+    federation::seen_envelopes_refuse_replays,
+    federation::hit_refs_round_trip,
+    federation::disclosures_round_trip,
+    federation::disclosure_decisions,
+    federation::concurrent_decisions_one_wins,
 }

@@ -39,7 +39,9 @@ pub struct FederationLimits {
     pub handshake_timeout: Duration,
     /// Connections served at once (handshaking or open); further clients wait in the kernel's backlog.
     pub max_connections: usize,
-    /// How long a client may take to send a request's headers, on a new or a kept-alive connection.
+    /// How long a client may take to send a request's headers. The clock also runs while a kept-alive
+    /// connection waits for its next request, so this is the idle timeout too (`partner_client` drops
+    /// idle connections sooner, so it never reuses one the listener is closing).
     pub header_read_timeout: Duration,
     /// After shutdown, how long open connections may take to finish their requests before being dropped.
     pub shutdown_grace: Duration,
@@ -237,9 +239,14 @@ impl FederationConnection {
     }
 }
 
+/// How long `partner_client` keeps an idle connection: shorter than the listener's default
+/// `header_read_timeout`, which closes idle connections on the partner's side.
+const PARTNER_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
+
 /// A reqwest client for one partner: presents our certificate, accepts only the partner's pinned
 /// certificate, speaks HTTPS only, follows no redirect and uses no proxy; `timeout` bounds each whole
-/// request (connecting takes at most the smaller of `timeout` and 10 s).
+/// request (connecting takes at most the smaller of `timeout` and 10 s). Build one per partner and keep
+/// it: it pools connections. A client made before a partner's certificate changes keeps the old pin.
 pub fn partner_client(
     identity: &TlsIdentity,
     partner_fingerprint: &str,
@@ -253,6 +260,7 @@ pub fn partner_client(
         .no_proxy()
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .pool_idle_timeout(PARTNER_POOL_IDLE_TIMEOUT)
         .user_agent(concat!("liaison-federation/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| CryptoError::TlsConfig(format!("partner client: {e}")))
@@ -264,7 +272,7 @@ mod tests {
 
     use axum::Extension;
     use axum::routing::get;
-    use liaison_crypto::{PinSet, federation_server_config};
+    use liaison_crypto::{PinSet, federation_client_config, federation_server_config};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::sync::{mpsc, oneshot};
 
@@ -320,6 +328,14 @@ mod tests {
     }
 
     async fn spawn_server(pinned: &[&TlsIdentity], limits: FederationLimits) -> TestServer {
+        spawn_server_with(echo_router(), pinned, limits).await
+    }
+
+    async fn spawn_server_with(
+        router: Router,
+        pinned: &[&TlsIdentity],
+        limits: FederationLimits,
+    ) -> TestServer {
         liaison_crypto::install_crypto_provider();
         let identity = identity("node-server");
         let pins = Arc::new(PinSet::new(pinned.iter().map(|id| id.fingerprint())));
@@ -334,7 +350,7 @@ mod tests {
         let task = tokio::spawn(serve_federation_with_limits(
             listener,
             tls,
-            echo_router(),
+            router,
             on_refused,
             async move {
                 let _ = stopped.await;
@@ -512,6 +528,71 @@ mod tests {
         // The client keeps its connection alive; shutdown must still return.
         server.stop().await;
         assert!(TcpStream::connect(addr).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn shutdown_lets_a_request_in_progress_finish() {
+        let client_id = identity("node-client");
+        let (started_sender, started) = oneshot::channel::<()>();
+        let started_sender = Arc::new(std::sync::Mutex::new(Some(started_sender)));
+        let release = Arc::new(tokio::sync::Notify::new());
+        let handler_release = release.clone();
+        let router = Router::new().route(
+            "/slow",
+            get(move || async move {
+                if let Some(sender) = started_sender.lock().unwrap().take() {
+                    sender.send(()).unwrap();
+                }
+                handler_release.notified().await;
+                "done"
+            }),
+        );
+        let server = spawn_server_with(router, &[&client_id], FederationLimits::default()).await;
+        let request = tokio::spawn(
+            client_for(&server, &client_id)
+                .get(server.url("/slow"))
+                .send(),
+        );
+        tokio::time::timeout(WAIT, started).await.unwrap().unwrap();
+        let mut stop = server.stop;
+        stop.take().unwrap().send(()).unwrap();
+        release.notify_one();
+        let response = tokio::time::timeout(WAIT, request)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        assert_eq!(response.text().await.unwrap(), "done");
+        tokio::time::timeout(WAIT, server.task)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn idle_connection_is_closed_after_the_header_read_timeout() {
+        let client_id = identity("node-client");
+        let limits = FederationLimits {
+            header_read_timeout: Duration::from_millis(200),
+            ..FederationLimits::default()
+        };
+        let mut server = spawn_server(&[&client_id], limits).await;
+        let config = federation_client_config(&client_id, &server.identity.fingerprint()).unwrap();
+        let tcp = TcpStream::connect(server.addr).await.unwrap();
+        let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
+        let mut tls = tokio_rustls::TlsConnector::from(config)
+            .connect(name, tcp)
+            .await
+            .unwrap();
+        // Says nothing: the listener must close the connection by itself.
+        let mut rest = Vec::new();
+        let closed = tokio::time::timeout(WAIT, tls.read_to_end(&mut rest)).await;
+        assert!(closed.is_ok(), "idle connection still open");
+        assert!(rest.is_empty());
+        // It was closed for idleness, not refused.
+        assert!(server.refused.try_recv().is_err());
+        server.stop().await;
     }
 
     #[test]

@@ -611,3 +611,34 @@ pub(crate) fn taken_hit_ref() -> String {
 pub(crate) fn taken_disclosure(row: &DisclosureRow) -> String {
     format!("{} disclosure request `{}`", row.direction, row.id)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    #[test]
+    fn unknown_values_are_named_with_what_is_allowed() {
+        let err = check_decision("pending").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid value: disclosure decision `pending` is not one of `approved`, `refused`, `expired`"
+        );
+        assert!(check_partner_status("revoked").is_ok());
+        assert!(check_outbox_state("sent").is_err());
+        assert!(check_direction("incoming").is_ok());
+        assert!(check_disclosure_state("expired").is_ok());
+    }
+
+    #[test]
+    fn outbox_counts_name_every_state() {
+        let counts = outbox_counts(vec![("failed".to_owned(), 2)]).unwrap();
+        let listed: Vec<_> = counts.iter().map(|(k, &v)| (k.as_str(), v)).collect();
+        assert_eq!(listed, [("delivered", 0), ("failed", 2), ("pending", 0)]);
+        assert!(matches!(
+            outbox_counts(vec![("pending".to_owned(), -1)]),
+            Err(StoreError::Corrupt(_))
+        ));
+    }
+}

@@ -142,9 +142,12 @@ impl TlsIdentity {
         certified.keys_match().map_err(|e| {
             CryptoError::TlsIdentity(format!("private key does not match the certificate: {e}"))
         })?;
-        check_self_signed_cert(&identity.cert_der, UnixTime::now(), None).map_err(|e| {
-            CryptoError::TlsIdentity(format!("certificate is not usable for federation: {e}"))
-        })?;
+        let now = UnixTime::now();
+        for usage in [CertUse::Server, CertUse::Client] {
+            check_self_signed_cert(&identity.cert_der, now, usage).map_err(|e| {
+                CryptoError::TlsIdentity(format!("certificate is not usable for federation: {e}"))
+            })?;
+        }
         Ok(identity)
     }
 
@@ -333,7 +336,7 @@ impl ClientCertVerifier for PinnedClientVerifier {
                 "client certificate {fingerprint} is not pinned"
             )));
         }
-        check_self_signed_cert(end_entity, now, Some(CertUse::Client))?;
+        check_self_signed_cert(end_entity, now, CertUse::Client)?;
         Ok(ClientCertVerified::assertion())
     }
 
@@ -382,7 +385,7 @@ impl ServerCertVerifier for PinnedServerVerifier {
                 self.fingerprint
             )));
         }
-        check_self_signed_cert(end_entity, now, Some(CertUse::Server))?;
+        check_self_signed_cert(end_entity, now, CertUse::Server)?;
         Ok(ServerCertVerified::assertion())
     }
 
@@ -415,20 +418,19 @@ enum CertUse {
     Client,
 }
 
-/// Checks that a pinned certificate is well formed, signed by its own key, valid at `now` and (when
-/// `usage` is given) allowed for that side of TLS. A fingerprint alone would accept an expired
-/// certificate for ever.
+/// Checks that a pinned certificate is well formed, signed by its own key, valid at `now` and allowed
+/// for `usage`. A fingerprint alone would accept an expired certificate for ever.
 fn check_self_signed_cert(
     cert: &CertificateDer<'_>,
     now: UnixTime,
-    usage: Option<CertUse>,
+    usage: CertUse,
 ) -> Result<(), rustls::Error> {
     let end_entity = webpki::EndEntityCert::try_from(cert).map_err(webpki_refusal)?;
     let anchor = webpki::anchor_from_trusted_cert(cert).map_err(webpki_refusal)?;
     let algorithms = provider().signature_verification_algorithms.all;
     let eku = match usage {
-        Some(CertUse::Client) | None => webpki::KeyUsage::client_auth(),
-        Some(CertUse::Server) => webpki::KeyUsage::server_auth(),
+        CertUse::Client => webpki::KeyUsage::client_auth(),
+        CertUse::Server => webpki::KeyUsage::server_auth(),
     };
     end_entity
         .verify_for_usage(algorithms, &[anchor], &[], now, eku, None, None)
@@ -763,12 +765,12 @@ mod tests {
     fn expired_and_future_certificates_are_refused() {
         let id = identity("node-a");
         let now = UnixTime::now();
-        check_self_signed_cert(&id.cert_der, now, Some(CertUse::Client)).unwrap();
-        check_self_signed_cert(&id.cert_der, now, Some(CertUse::Server)).unwrap();
+        check_self_signed_cert(&id.cert_der, now, CertUse::Client).unwrap();
+        check_self_signed_cert(&id.cert_der, now, CertUse::Server).unwrap();
         let later = UnixTime::since_unix_epoch(std::time::Duration::from_secs(
             now.as_secs() + 6 * 366 * 86_400,
         ));
-        let err = check_self_signed_cert(&id.cert_der, later, None).unwrap_err();
+        let err = check_self_signed_cert(&id.cert_der, later, CertUse::Client).unwrap_err();
         assert!(
             matches!(
                 err,
@@ -778,7 +780,7 @@ mod tests {
         );
         let before =
             UnixTime::since_unix_epoch(std::time::Duration::from_secs(now.as_secs() - 3 * 86_400));
-        let err = check_self_signed_cert(&id.cert_der, before, None).unwrap_err();
+        let err = check_self_signed_cert(&id.cert_der, before, CertUse::Server).unwrap_err();
         assert!(
             matches!(
                 err,

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod border;
+pub mod federation;
 mod csv_persons;
 mod fields;
 mod interchange;

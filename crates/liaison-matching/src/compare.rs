@@ -137,7 +137,9 @@ fn compare_keys(q: &FormInfo, r: &FormInfo, abjad: bool, same_surface: bool) -> 
             likeness: Likeness::SpellingVariant,
         });
     }
-    if abjad && q.consonants_len >= 2 && q.consonants == r.consonants {
+    // Two consonants are shared by too many names (SR: SHIRAI, سراج, ياسر); those are left to the
+    // letter-by-letter reading of `compare_transcribed`, which knows which letter each one is.
+    if abjad && q.consonants_len >= 3 && q.consonants == r.consonants {
         return Some(TokenMatch {
             similarity: SIM_CONSONANTS_ABJAD,
             likeness: Likeness::Consonants,
@@ -319,7 +321,7 @@ fn compare_transcribed(q: &TokenInfo, r: &TokenInfo) -> Option<TokenMatch> {
         return None;
     };
     let native_substance = substance(&native.units);
-    if native_substance < 2 {
+    if native_substance == 0 {
         return None;
     }
     let drops_coda_r = transcription::drops_coda_r(native.script);
@@ -338,6 +340,7 @@ fn compare_transcribed(q: &TokenInfo, r: &TokenInfo) -> Option<TokenMatch> {
         let similarity = match (cost, evidence) {
             (0 | 1, 3..) => SIM_TRANSCRIBED,
             (0 | 1, 2) if short_allowed => SIM_TRANSCRIBED_SHORT,
+            (0, 1) if short_allowed => SIM_TRANSCRIBED_SINGLE,
             (2, 4..) => SIM_TRANSCRIBED_ONE_OFF,
             _ => continue,
         };
@@ -346,7 +349,7 @@ fn compare_transcribed(q: &TokenInfo, r: &TokenInfo) -> Option<TokenMatch> {
                 similarity,
                 likeness: Likeness::Transcribed {
                     script: native.script,
-                    exact: cost <= 1,
+                    exact: cost <= 1 && evidence >= 2,
                 },
             });
         }

@@ -458,13 +458,12 @@ fn compare_names_with(
                 }
             }
             agreeing += 1;
-            // Spellings of the same name, not a reading of consonants or sounds that many names share.
+            // Spellings of the same name, or the same consonants in an abjad, not a phonetic reading
+            // that many names share.
             all_alike &= tm.similarity >= NAME_ONLY_FLOOR_MIN_SIMILARITY
                 && !matches!(
                     tm.likeness,
-                    Likeness::Consonants
-                        | Likeness::Transcribed { .. }
-                        | Likeness::ForeignTranscription
+                    Likeness::Transcribed { .. } | Likeness::ForeignTranscription
                 );
             if tm.similarity >= NAME_ONLY_STRONG_MIN_SIMILARITY {
                 if weight >= NAME_ONLY_STRONG_MIN_TOKEN_WEIGHT {

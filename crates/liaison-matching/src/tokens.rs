@@ -146,7 +146,8 @@ impl TokenInfo {
         if self.kind != TokenKind::Normal {
             return;
         }
-        if !self.units.is_empty() && !query {
+        // Cyrillic tokens are found through their transliterations already.
+        if !self.units.is_empty() && !query && self.script != ScriptClass::Cyrillic {
             transcription::blocking_keys(&self.units, true, TRANSCRIBED_KEY, out);
         } else if self.script == ScriptClass::Latin && query {
             let mut units = Vec::new();

@@ -122,6 +122,7 @@ pub fn transcribes(script: ScriptClass) -> bool {
         script,
         ScriptClass::Arabic
             | ScriptClass::Hebrew
+            | ScriptClass::Cyrillic
             | ScriptClass::Kana
             | ScriptClass::Hangul
             | ScriptClass::Han
@@ -160,6 +161,7 @@ pub fn native_units(surface: &str, script: ScriptClass, pinyin: &[String]) -> Ve
                 kana_units(c, &mut reader);
             }
         }
+        ScriptClass::Cyrillic => cyrillic_units(surface, &mut reader),
         ScriptClass::Hangul => {
             for c in surface.chars() {
                 hangul_units(c, &mut reader);
@@ -258,6 +260,73 @@ fn arabic_units(surface: &str, out: &mut Reader<'_>) {
         out.vowel();
         out.push(unit);
     }
+}
+
+/// Cyrillic as Russian and Ukrainian write foreign names: ДЖ for J (ДЖЕРОМ, JEROME), Х for H (ГРЭХЭМ),
+/// Г for G or H, and the Polivanov spelling of Japanese names (ТИ for CHI, СИ for SHI: ЯМАГУТИ).
+fn cyrillic_units(surface: &str, out: &mut Reader<'_>) {
+    let chars: Vec<char> = surface.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied().unwrap_or(' ');
+        let before_i = next == 'И';
+        // A doubled consonant is one sound (ДЖЕССИКА).
+        if next == c && !is_cyrillic_vowel(c) {
+            i += 1;
+            continue;
+        }
+        let unit = match c {
+            'Д' if matches!(next, 'Ж' | 'З') => {
+                i += 1;
+                Unit::reads(J, ZH | Z)
+            }
+            'Б' => Unit::new(B),
+            'В' => Unit::reads(V, W | F),
+            'Г' => Unit::reads(G, H),
+            'Ґ' => Unit::new(G),
+            'Д' => Unit::reads(D, TH | DH),
+            'Ж' => Unit::reads(ZH, J),
+            'З' => Unit::reads(Z, S | TH | DH),
+            'Й' | 'Ї' | 'Є' | 'Ю' | 'Я' | 'Ё' if i == 0 || is_cyrillic_vowel(chars[i - 1]) => {
+                Unit::optional(Y | J)
+            }
+            'К' => Unit::reads(K, Q | CH),
+            'Л' => Unit::new(L),
+            'М' => Unit::new(M),
+            'Н' => Unit::new(N),
+            'П' => Unit::new(P),
+            'Р' => Unit::new(R),
+            'С' if before_i => Unit::reads(S, SH | TH | Z),
+            'С' => Unit::reads(S, Z | TH),
+            'Т' if before_i => Unit::reads(T, TH | CH),
+            'Т' => Unit::reads(T, TH),
+            'Ф' => Unit::reads(F, V | TH),
+            'Х' => Unit::reads(KH, H | K | CH),
+            'Ц' => Unit::reads(TS, Z | S | CH).splitting(),
+            'Ч' => Unit::reads(CH, TS),
+            'Ш' => Unit::reads(SH, CH),
+            'Щ' => Unit::reads(SH, CH),
+            'Ў' => Unit::optional(W | V),
+            _ => {
+                // Vowels, and the soft and hard signs.
+                if is_cyrillic_vowel(c) {
+                    out.vowel();
+                }
+                i += 1;
+                continue;
+            }
+        };
+        out.push(unit);
+        i += 1;
+    }
+}
+
+fn is_cyrillic_vowel(c: char) -> bool {
+    matches!(
+        c,
+        'А' | 'Е' | 'Ё' | 'И' | 'О' | 'У' | 'Ы' | 'Э' | 'Ю' | 'Я' | 'І' | 'Ї' | 'Є' | 'Ў'
+    )
 }
 
 fn hebrew_unit(c: char) -> Option<Unit> {
@@ -415,7 +484,8 @@ fn pinyin_units(syllable: &str, out: &mut Reader<'_>) {
         ("G", Unit::reads(G, K)),
         ("K", Unit::reads(K, Q | G)),
         ("H", Unit::reads(H, KH)),
-        ("J", Unit::reads(J, G | ZH | Z)),
+        // J, Q and X write K, K and S or H before I in foreign names (基辅 JIFU for KIEV).
+        ("J", Unit::reads(J, G | ZH | Z | K)),
         ("Q", Unit::reads(CH, J | K | Q | TS)),
         ("X", Unit::reads(S, SH | Z)),
         ("R", Unit::reads(R, L | J)),
@@ -503,6 +573,8 @@ pub fn latin_units(latin: &str, out: &mut Vec<Unit>) {
             b'C' if next == b'C' && front(i + 2) => (Unit::new(CH | K | S).splitting(), 2),
             b'C' if front(i + 1) => (Unit::new(S | CH | TS | TH), 1),
             b'C' => (Unit::new(K | Q), 1),
+            // -DS at the end of English names is one sound in katakana and hangul (EDWARDS エドワーズ).
+            b'D' if next == b'S' && i + 2 == n => (Unit::new(D | Z | S).splitting(), 2),
             b'D' => (Unit::new(D), 1),
             b'F' => (Unit::new(F), 1),
             // GH after a vowel and before a consonant or the end is silent (WRIGHT, HUGHES).
@@ -820,6 +892,24 @@ mod tests {
                 cost(&units, ScriptClass::Han, spelling).map(|c| c <= 1),
                 Some(true),
                 "{syllables} / {spelling}"
+            );
+        }
+    }
+
+    #[test]
+    fn foreign_names_in_cyrillic_align_with_their_spelling() {
+        for (written, spelling) in [
+            ("ДЖЕРОМ", "JEROME"),
+            ("ГРЭХЭМ", "GRAHAM"),
+            ("ДЖЕССИКА", "JESSICA"),
+            ("ЯМАГУТИ", "YAMAGUCHI"),
+            ("МАЙК", "MIKE"),
+        ] {
+            let units = native(written, ScriptClass::Cyrillic);
+            assert_eq!(
+                cost(&units, ScriptClass::Cyrillic, spelling),
+                Some(0),
+                "{written} / {spelling}"
             );
         }
     }

@@ -585,7 +585,7 @@ const KOREAN_SURNAMES: &[(&str, &str)] = &[
     ("김", "KIM"),
     ("이", "LEE|YI|RHEE"),
     ("박", "PARK|PAK"),
-    ("최", "CHOI"),
+    ("최", "CHOI|CHOE"),
     ("정", "JUNG|JEONG|CHUNG"),
     ("강", "KANG"),
     ("조", "CHO|JO"),

@@ -10,7 +10,10 @@ fn person(id: &str, name: &str, dob: Option<&str>, sex: Option<Sex>) -> IndexedP
         record_type: RecordType::Person,
         id: id.to_owned(),
         names: vec![NameInput::full(name)],
-        birth_dates: dob.map(|d| PartialDate::parse(d).unwrap()).into_iter().collect(),
+        birth_dates: dob
+            .map(|d| PartialDate::parse(d).unwrap())
+            .into_iter()
+            .collect(),
         sex,
         nationalities: Vec::new(),
         documents: Vec::new(),
@@ -21,9 +24,19 @@ fn person(id: &str, name: &str, dob: Option<&str>, sex: Option<Sex>) -> IndexedP
 fn the_score_is_the_features_times_the_weights() {
     let mut index = MatchIndex::new();
     let people = [
-        ("a", "Vladimir Shcherbakov", Some("1975-03-14"), Some(Sex::Male)),
+        (
+            "a",
+            "Vladimir Shcherbakov",
+            Some("1975-03-14"),
+            Some(Sex::Male),
+        ),
         ("b", "Владимир Щербаков", Some("1975"), None),
-        ("c", "Vladimir Scherbakow Ivanovich", Some("1975-03-15"), None),
+        (
+            "c",
+            "Vladimir Scherbakow Ivanovich",
+            Some("1975-03-15"),
+            None,
+        ),
         ("d", "غارلاند تريفور", Some("1980-02-02"), Some(Sex::Male)),
         ("e", "トレバー・ガーランド", None, None),
         ("f", "Trevor Garland", Some("1980-02-20"), Some(Sex::Female)),

@@ -4,8 +4,8 @@
 
 pub mod api;
 pub mod border;
-pub mod federation;
 mod csv_persons;
+pub mod federation;
 mod fields;
 mod interchange;
 mod lines;

@@ -21,6 +21,22 @@ const GOLDEN_SEED: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 /// Its public key, written out so that a change of key derivation is noticed too.
 const GOLDEN_PUBLIC_KEY: &str = "A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=";
 const MAX_BYTES: usize = 1024 * 1024;
+/// A self-signed certificate for `node-a` (ECDSA P-256, made once), as `liaison init` writes them.
+const GOLDEN_CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----\n\
+MIIBqzCCAVKgAwIBAgIQAfp12uDUnYMZi+pU8GOGwTAKBggqhkjOPQQDAjARMQ8w\n\
+DQYDVQQDDAZub2RlLWEwHhcNMjYxMTI4MTQwMzQ4WhcNMzExMTI5MTQwMzQ4WjAR\n\
+MQ8wDQYDVQQDDAZub2RlLWEwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAASxNrNn\n\
+7BF7pGII9DLtVYRjUQs1lihKWnOpxmdbsuxfkWrs6+1DUcTFV/sici01J2p9x1Ch\n\
+lMfi7HxN0W+6Oyi+o4GLMIGIMCoGA1UdEQQjMCGCDm5vZGUtYS5leGFtcGxlggls\n\
+b2NhbGhvc3SHBH8AAAEwDgYDVR0PAQH/BAQDAgeAMB0GA1UdJQQWMBQGCCsGAQUF\n\
+BwMBBggrBgEFBQcDAjAdBgNVHQ4EFgQUcKzbb3+eHXaKfEjNKcnRGtHZrsEwDAYD\n\
+VR0TAQH/BAIwADAKBggqhkjOPQQDAgNHADBEAiA6nr97ftB5W6QOlX65TXfQr2o9\n\
+JRh6NyNB2D4jCKNa5AIgesmB5tgfXyoI9h7fntKSPH3lmnF5HjTmha6z5yYdNCo=\n\
+-----END CERTIFICATE-----\n\
+";
+/// `sha256:` and the SHA-256 of the certificate's DER.
+const GOLDEN_FINGERPRINT: &str =
+    "sha256:c350d8759a150ca19a3d0384a42a5de28942cffb8e3f16b5b9e85f263d32c880";
 
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/federation/v1")
@@ -197,8 +213,8 @@ fn card() -> NodeCard {
         name: "Border Guard, Country A".to_owned(),
         country: "XAA".to_owned(),
         federation_endpoint: "https://node-a.example:7443".to_owned(),
-        tls_certificate: "-----BEGIN CERTIFICATE-----\nMIIBVzCB/qADAgECAhQbx0l1aW50ZW50aW9uYWxseS1mYWtlMAoGCCqGSM49BAMC\n-----END CERTIFICATE-----\n".to_owned(),
-        tls_fingerprint: "sha256:4b0a9e6c2f3d18e57a6b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f".to_owned(),
+        tls_certificate: GOLDEN_CERTIFICATE.to_owned(),
+        tls_fingerprint: GOLDEN_FINGERPRINT.to_owned(),
         signing_key: key().public_key_base64(),
         created: "2026-03-01T08:00:00.000000Z".to_owned(),
         signature: String::new(),

@@ -1,6 +1,7 @@
 //! Bodies of the HTTP API (version 1). Field names are part of the interface contract.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use utoipa::ToSchema;
 
 /// An error as RFC 9457 problem details (`application/problem+json`).
@@ -279,4 +280,57 @@ pub struct PartnerStatus {
     /// `answered`, `timeout` or `unreachable`.
     pub status: String,
     pub latency_ms: u64,
+}
+
+/// `POST /api/v1/disclosure-requests`: step 2, asking a partner for the record behind a hit.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DisclosureRequestBody {
+    /// The `hit_ref` of a partner's hit in a federated search.
+    pub hit_ref: String,
+    #[serde(default)]
+    pub purpose: Option<String>,
+    /// The legal basis the request rests on (for example "Art. 3 Dir. 2023/977").
+    pub legal_basis: String,
+    #[serde(default)]
+    pub case_ref: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DisclosureCreated {
+    pub id: String,
+    /// `pending` until the owner decides.
+    pub state: String,
+}
+
+/// A disclosure request as either side sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DisclosureBody {
+    pub id: String,
+    /// `outgoing` (this node asked) or `incoming` (a partner asks this node).
+    pub direction: String,
+    pub partner: String,
+    /// `pending`, `approved`, `refused` or `expired`.
+    pub state: String,
+    pub purpose: String,
+    pub legal_basis: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_ref: Option<String>,
+    pub requested_by: String,
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Once approved: the disclosed record in the interchange shape, with the owner's handling code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<Value>,
+}
+
+/// `POST /api/v1/disclosure-requests/{id}/refuse`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct DisclosureDecisionBody {
+    #[serde(default)]
+    pub reason: Option<String>,
 }

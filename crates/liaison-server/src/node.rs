@@ -59,6 +59,9 @@ pub struct Node {
     /// The matching index, for nodes that screen (`serve`, `screen`); commands that only load or export
     /// records run without one.
     pub screening: Option<Arc<crate::services::screening::ScreeningIndex>>,
+    /// This node's federation identity and partner connections, for nodes that federate (`serve` with a
+    /// federation endpoint, `demo`); `None` for a node on its own.
+    pub federation: Option<Arc<crate::federation::Federation>>,
 }
 
 impl Node {
@@ -83,6 +86,10 @@ pub enum Actor {
     Cli {
         os_user: String,
     },
+    /// A partner node, through the federation listener (its certificate pinned, its envelope signed).
+    Partner {
+        node: String,
+    },
     Anonymous,
 }
 
@@ -93,6 +100,7 @@ impl Actor {
             Actor::User { username, .. } => username.clone(),
             Actor::Token { id, username, .. } => format!("{username} (token {id})"),
             Actor::Cli { os_user } => format!("cli:{os_user}"),
+            Actor::Partner { node } => format!("partner:{node}"),
             Actor::Anonymous => "anonymous".to_owned(),
         }
     }
@@ -100,7 +108,7 @@ impl Actor {
     pub fn roles(&self) -> &[Role] {
         match self {
             Actor::User { roles, .. } | Actor::Token { roles, .. } => roles,
-            Actor::Cli { .. } | Actor::Anonymous => &[],
+            Actor::Cli { .. } | Actor::Partner { .. } | Actor::Anonymous => &[],
         }
     }
 

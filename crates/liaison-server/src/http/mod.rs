@@ -2,6 +2,7 @@
 //! metrics) and the server loop.
 
 mod border;
+mod disclosures;
 mod error;
 mod extract;
 mod openapi;
@@ -60,6 +61,7 @@ pub fn router(node: Node) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     routes::routes()
         .merge(border::routes())
+        .merge(disclosures::routes())
         .merge(openapi::docs_router())
         .fallback(unknown_route)
         .layer(middleware::from_fn(record_metrics))

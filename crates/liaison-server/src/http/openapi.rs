@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::AppState;
-use super::{border, routes};
+use super::{border, disclosures, routes};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,6 +16,7 @@ use super::{border, routes};
         routes::create_user, routes::create_token, routes::revoke_token, routes::search_audit, routes::verify_audit,
         border::check_mrz, border::post_manifest, border::list_manifests, border::get_manifest, border::review_hit,
         border::hit_statistics, border::list_rules, border::upload_rules, border::activate_rules,
+        disclosures::create_request, disclosures::list_requests, disclosures::get_request, disclosures::approve, disclosures::refuse,
     ),
     components(schemas(liaison_proto::api::Problem, liaison_proto::api::ProblemItem)),
     modifiers(&BearerAuth),

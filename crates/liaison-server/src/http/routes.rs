@@ -339,23 +339,37 @@ pub(super) async fn screen(
     scope_is_known(body.scope.as_deref())?;
     let query = screening::parse_query(&body.query, "query")?;
     let reason = AccessReason {
-        purpose: body.purpose,
-        case_ref: body.case_ref,
+        purpose: body.purpose.clone(),
+        case_ref: body.case_ref.clone(),
     };
-    let mut responses = screening::screen(
-        &state.node,
-        &caller,
-        &[query],
-        &reason,
-        body.limit.unwrap_or(10),
-    )
-    .await?;
-    let response = responses.pop().ok_or_else(|| ApiError {
+    let limit = body.limit.unwrap_or(10);
+    let mut responses =
+        screening::screen(&state.node, &caller, &[query], &reason, limit).await?;
+    let mut response = responses.pop().ok_or_else(|| ApiError {
         status: StatusCode::INTERNAL_SERVER_ERROR,
         title: "Internal error",
         detail: None,
         items: Vec::new(),
     })?;
+    if body.scope.as_deref() == Some("federated") {
+        // The purpose was accepted by the local screening just above.
+        let purpose = body
+            .purpose
+            .as_deref()
+            .and_then(|p| liaison_core::Purpose::parse(p).ok())
+            .ok_or_else(|| ApiError::bad_request("purpose", "state a known purpose"))?;
+        let (hits, partners) = crate::services::federated::fan_out(
+            &state.node,
+            &caller,
+            &body.query,
+            purpose,
+            body.case_ref.as_deref(),
+            limit,
+        )
+        .await?;
+        response.hits.extend(hits);
+        response.partners = partners;
+    }
     Ok(axum::Json(response))
 }
 

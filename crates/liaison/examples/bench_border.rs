@@ -130,6 +130,7 @@ async fn main() -> anyhow::Result<()> {
             ..NodeSettings::default()
         },
         screening: None,
+        federation: None,
     };
     fill(&node, &args).await?;
     let counts = node.store.count_records().await?;

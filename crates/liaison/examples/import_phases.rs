@@ -94,6 +94,7 @@ async fn main() -> anyhow::Result<()> {
         settings: NodeSettings::default(),
         // Like `liaison import`: loading records needs no screening index.
         screening: None,
+        federation: None,
     };
     let path = args.file.clone();
     let source = JsonLinesSource {

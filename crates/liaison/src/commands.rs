@@ -23,6 +23,7 @@ use liaison_server::{Node, SystemClock};
 
 use crate::config::{
     self, CONFIG_FILE, Config, ConfigFile, DatabaseSection, NodeSection, SIGNING_KEY_FILE,
+    TLS_CERT_FILE, TLS_KEY_FILE,
 };
 
 #[derive(Debug, Args)]
@@ -93,6 +94,17 @@ pub(crate) async fn create_node(
     };
     let key = NodeSigningKey::generate();
     config::write_private(&data_dir.join(SIGNING_KEY_FILE), &key.to_file_text())?;
+    // The federation certificate names the endpoint's host, so partners can also check it by name.
+    let hosts: Vec<String> = spec
+        .federation_endpoint
+        .as_deref()
+        .and_then(endpoint_host)
+        .into_iter()
+        .collect();
+    let identity = liaison_crypto::TlsIdentity::generate(node_id.as_str(), &hosts)
+        .context("cannot create the federation certificate")?;
+    config::write_private(&data_dir.join(TLS_KEY_FILE), &identity.key_pem())?;
+    config::write_private(&data_dir.join(TLS_CERT_FILE), &identity.cert_pem())?;
     let text = toml::to_string_pretty(&file).context("cannot encode the configuration")?;
     config::write_private(
         &data_dir.join(CONFIG_FILE),
@@ -106,6 +118,12 @@ pub(crate) async fn create_node(
         .await?;
     node.store
         .put_setting("node.signing_public_key", &key.public_key_base64())
+        .await?;
+    node.store
+        .put_setting(
+            "federation.hit_ref_secret",
+            liaison_crypto::random_token("hits").expose(),
+        )
         .await?;
     record_audit(
         &node,
@@ -174,6 +192,7 @@ pub(crate) async fn open_node(config: &Config) -> anyhow::Result<Node> {
             config.node_id
         );
     }
+    let federation = load_federation(config, store.as_ref()).await?;
     Ok(Node {
         id: config.node_id.clone(),
         country: config.country.clone(),
@@ -181,7 +200,58 @@ pub(crate) async fn open_node(config: &Config) -> anyhow::Result<Node> {
         clock: Arc::new(SystemClock),
         settings: config.settings.clone(),
         screening: None,
+        federation,
     })
+}
+
+/// The host of an `https://host:port` endpoint.
+fn endpoint_host(endpoint: &str) -> Option<String> {
+    let rest = endpoint.strip_prefix("https://")?;
+    let authority = rest.split('/').next()?;
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host,
+        _ => authority,
+    };
+    (!host.is_empty()).then(|| host.trim_matches(['[', ']']).to_owned())
+}
+
+/// The node's federation identity (certificate, key, signing key, pins), when it has a certificate.
+async fn load_federation(
+    config: &Config,
+    store: &dyn liaison_store::Store,
+) -> anyhow::Result<Option<Arc<liaison_server::federation::Federation>>> {
+    let cert_path = config.data_dir.join(TLS_CERT_FILE);
+    if !cert_path.exists() {
+        return Ok(None);
+    }
+    let read = |path: PathBuf| {
+        std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))
+    };
+    let identity = liaison_crypto::TlsIdentity::from_pem(
+        &read(cert_path)?,
+        &read(config.data_dir.join(TLS_KEY_FILE))?,
+    )
+    .context("the federation certificate or key is unusable")?;
+    let key = NodeSigningKey::from_file_text(&read(config.data_dir.join(SIGNING_KEY_FILE))?)
+        .context("the signing key is unusable")?;
+    let secret = match store.get_setting("federation.hit_ref_secret").await? {
+        Some(secret) => secret,
+        None => {
+            let secret = liaison_crypto::random_token("hits").expose().to_owned();
+            store
+                .put_setting("federation.hit_ref_secret", &secret)
+                .await?;
+            secret
+        }
+    };
+    let federation = liaison_server::federation::Federation::new(
+        identity,
+        key,
+        config.federation_endpoint.clone(),
+        secret.into_bytes(),
+    );
+    federation.reload_pins(store).await?;
+    Ok(Some(Arc::new(federation)))
 }
 
 /// Builds the screening index from the store and attaches it to the node.
@@ -202,6 +272,10 @@ pub struct ServeArgs {
     /// The address for the HTTP API (overrides `server.listen`).
     #[arg(long)]
     listen: Option<String>,
+    /// The address for the federation listener (mutual TLS); by default the port of the node's federation
+    /// endpoint on all interfaces of its host name.
+    #[arg(long)]
+    federation_listen: Option<String>,
 }
 
 pub async fn serve(data_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -221,13 +295,41 @@ pub async fn serve(data_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode>
         "Liaison node `{}` serving on http://{address} (API docs: http://{address}/api/docs)",
         node.id
     );
-    let shutdown = async {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut tasks = Vec::new();
+    if node.federation.is_some() {
+        let federation_address = match args.federation_listen {
+            Some(address) => Some(address),
+            None => config
+                .federation_endpoint
+                .as_deref()
+                .and_then(|e| e.strip_prefix("https://"))
+                .map(|rest| rest.split('/').next().unwrap_or(rest).to_owned()),
+        };
+        if let Some(address) = federation_address {
+            let federation_listener = tokio::net::TcpListener::bind(&address)
+                .await
+                .with_context(|| format!("cannot listen for partners on {address}"))?;
+            let bound = federation_listener.local_addr()?;
+            tasks = liaison_server::federation::spawn_federation(
+                node.clone(),
+                federation_listener,
+                stopped,
+            )?;
+            println!("Federation listener (mutual TLS, pinned partners only) on https://{bound}");
+        }
+    }
+    let shutdown = async move {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down");
+        let _ = stop.send(true);
     };
     liaison_server::http::serve(listener, node, shutdown)
         .await
         .context("the server stopped")?;
+    for task in tasks {
+        let _ = task.await;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 pub const CONFIG_FILE: &str = "liaison.toml";
 pub const SIGNING_KEY_FILE: &str = "node-signing.key";
 pub const SQLITE_FILE: &str = "liaison.sqlite";
+/// The node's TLS certificate for the federation listener (public; partners pin its fingerprint).
+pub const TLS_CERT_FILE: &str = "federation-cert.pem";
+/// Its private key (mode 0600).
+pub const TLS_KEY_FILE: &str = "federation-key.pem";
 
 /// The file as written by `liaison init` and read by every command.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -82,6 +86,8 @@ pub struct Config {
     pub database_url: String,
     pub listen: SocketAddr,
     pub settings: liaison_server::NodeSettings,
+    /// The `https://host:port` partners reach this node at, if it federates.
+    pub federation_endpoint: Option<String>,
 }
 
 /// The SQLite URL of the embedded database in `data_dir`.
@@ -150,6 +156,7 @@ impl Config {
                 .unwrap_or_else(|| sqlite_url(data_dir)),
             listen,
             settings,
+            federation_endpoint: file.node.federation_endpoint.filter(|e| !e.is_empty()),
         })
     }
 }

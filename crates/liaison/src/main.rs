@@ -5,6 +5,7 @@ mod border;
 mod commands;
 mod config;
 mod demo;
+mod partner;
 mod scenario;
 
 use std::path::PathBuf;
@@ -54,6 +55,11 @@ enum Command {
     /// Three federated nodes on this machine (XAA, XBB, XCC), loaded with a generated exercise, with a user
     /// for every role; runs until Ctrl-C.
     Demo(demo::DemoArgs),
+    /// Federation onboarding: this node's card, partners and their agreements.
+    Partner {
+        #[command(subcommand)]
+        command: partner::PartnerCommand,
+    },
     /// Exercise data with ground truth.
     Scenario {
         #[command(subcommand)]
@@ -80,6 +86,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let verbose = matches!(cli.command, Command::Serve(_));
     init_tracing(verbose);
+    // One TLS provider for the whole process (federation listener and partner clients).
+    liaison_crypto::install_crypto_provider();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -100,6 +108,7 @@ fn main() -> ExitCode {
             Command::Mrz { command } => border::mrz(&cli.data_dir, command).await,
             Command::ScreenManifest(args) => border::screen_manifest(&cli.data_dir, args).await,
             Command::Demo(args) => demo::demo(args).await,
+            Command::Partner { command } => partner::partner(&cli.data_dir, command).await,
             Command::Scenario { command } => scenario::scenario(&cli.data_dir, command),
             Command::User { command } => commands::user(&cli.data_dir, command).await,
             Command::Token { command } => commands::token(&cli.data_dir, command).await,

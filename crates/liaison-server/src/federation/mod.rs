@@ -182,3 +182,57 @@ pub(crate) async fn post_bytes(
     let body = response.bytes().await?;
     Ok((status, body.to_vec()))
 }
+
+/// Starts the federation listener (mutual TLS, pinned partners only) on `listener` and the outbox worker;
+/// both stop when `stop` turns true. A refused handshake is audited with the remote address and reason.
+pub fn spawn_federation(
+    node: crate::Node,
+    listener: tokio::net::TcpListener,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> Result<Vec<tokio::task::JoinHandle<()>>, ServiceError> {
+    let Some(federation) = node.federation.clone() else {
+        return Err(ServiceError::Conflict(
+            "this node has no federation identity".into(),
+        ));
+    };
+    let tls = liaison_crypto::federation_server_config(
+        &federation.identity,
+        federation.pins.clone() as Arc<dyn liaison_crypto::PinnedPeers>,
+    )
+    .map_err(|e| ServiceError::Internal(format!("federation TLS: {e}")))?;
+    let audit_node = node.clone();
+    let on_refused: transport::OnRefused = Arc::new(move |remote, reason| {
+        let node = audit_node.clone();
+        tokio::spawn(async move {
+            let event = crate::services::AuditEvent::new("federation.refused", "refused")
+                .detail(format!("connection from {remote}: {reason}"));
+            let caller = crate::services::Caller {
+                actor: crate::Actor::Anonymous,
+                request_id: None,
+            };
+            if let Err(error) = crate::services::record_audit(&node, &caller, event).await {
+                tracing::error!(%error, "cannot audit a refused federation connection");
+            }
+        });
+    });
+    let until = |mut stop: tokio::sync::watch::Receiver<bool>| async move {
+        while !*stop.borrow() {
+            if stop.changed().await.is_err() {
+                return;
+            }
+        }
+    };
+    let router = federation_router(node.clone());
+    let listening = tokio::spawn({
+        let stop = stop.clone();
+        async move {
+            if let Err(error) =
+                transport::serve_federation(listener, tls, router, on_refused, until(stop)).await
+            {
+                tracing::error!(%error, "the federation listener stopped");
+            }
+        }
+    });
+    let worker = tokio::spawn(OutboxWorker::default().run(node, until(stop)));
+    Ok(vec![listening, worker])
+}

@@ -136,6 +136,7 @@ pub async fn spawn_node_with(settings: NodeSettings) -> TestNode {
         clock: clock.clone(),
         settings,
         screening: None,
+        federation: None,
     };
     let sample = PathBuf::from(SAMPLE);
     let source = JsonLinesSource {

@@ -60,6 +60,7 @@ async fn country_node(dir: &Path, node_id: &str, code: &str, records: &Path) -> 
         clock,
         settings: NodeSettings::default(),
         screening: None,
+        federation: None,
     };
     let path = records.to_path_buf();
     let source = JsonLinesSource {

@@ -341,6 +341,22 @@ response_deadline_ms = 2000
         assert!(error.contains("line 8"), "{error}");
     }
 
+    proptest::proptest! {
+        /// Arbitrary text, and the example with any one byte changed, give a value or an error, never a panic.
+        #[test]
+        fn parsing_never_panics(text in ".{0,400}", index in 0usize..400, byte in 0u8..128) {
+            let _ = parse_agreement_toml(&text);
+            let mut bytes = BRIEF_EXAMPLE.as_bytes().to_vec();
+            let at = index % bytes.len();
+            bytes[at] = byte;
+            if let Ok(mutated) = String::from_utf8(bytes)
+                && let Ok(file) = parse_agreement_toml(&mutated)
+            {
+                proptest::prop_assert_eq!(parse_agreement_toml(&agreement_to_toml(&file)).unwrap(), file);
+            }
+        }
+    }
+
     #[test]
     fn strings_are_escaped() {
         assert_eq!(toml_string("a\"b\\c\n\u{1}"), r#""a\"b\\c\n\u0001""#);

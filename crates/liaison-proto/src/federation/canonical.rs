@@ -161,7 +161,57 @@ pub fn check_numbers(value: &Value, at: &str) -> Result<(), String> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
+
+    /// JSON values as federation carries them: integers, any strings (controls, astral characters) and
+    /// nesting.
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<String>().prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..8).prop_map(Value::from),
+                proptest::collection::btree_map(any::<String>(), inner, 0..8)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// The canonical form is JSON that reads back to the same value, and canonicalising it again
+        /// changes nothing.
+        #[test]
+        fn canonical_form_round_trips(value in json_value()) {
+            let bytes = canonical_json(&value);
+            let back: Value = serde_json::from_slice(&bytes).unwrap();
+            prop_assert_eq!(&back, &value);
+            prop_assert_eq!(canonical_json(&back), bytes);
+        }
+
+        /// Key order in the input never shows in the canonical form.
+        #[test]
+        fn insertion_order_does_not_matter(entries in proptest::collection::vec((any::<String>(), any::<i64>()), 0..12)) {
+            let forward: Map<String, Value> = entries.iter().map(|(k, v)| (k.clone(), Value::from(*v))).collect();
+            let backward: Map<String, Value> = entries.iter().rev().map(|(k, v)| (k.clone(), Value::from(*v))).collect();
+            // The same key twice keeps a different value depending on the order; compare only unique keys.
+            prop_assume!(forward == backward);
+            prop_assert_eq!(canonical_json(&Value::Object(forward)), canonical_json(&Value::Object(backward)));
+        }
+
+        /// Any double is written so that it reads back to the same double.
+        #[test]
+        fn floats_read_back_exactly(x in any::<f64>().prop_filter("finite", |x| x.is_finite())) {
+            let text = String::from_utf8(canonical_json(&json!(x))).unwrap();
+            let back: f64 = text.parse().unwrap();
+            prop_assert!(back == x, "{} -> {}", x, text);
+        }
+    }
 
     fn canon(value: &Value) -> String {
         String::from_utf8(canonical_json(value)).unwrap()

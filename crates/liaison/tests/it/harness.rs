@@ -113,6 +113,8 @@ pub struct TestNode {
     pub base: String,
     pub http: reqwest::Client,
     _dir: tempfile::TempDir,
+    /// Stops the node's federation listener and outbox worker when dropped.
+    _stop: tokio::sync::watch::Sender<bool>,
 }
 
 pub async fn spawn_node() -> TestNode {
@@ -125,35 +127,59 @@ pub async fn spawn_node() -> TestNode {
 }
 
 pub async fn spawn_node_with(settings: NodeSettings) -> TestNode {
+    build_node(settings, "node-a", "XAA", true, None).await
+}
+
+/// A node's federation side before it serves: identity, keys and its bound listener.
+pub struct FederationSetup {
+    pub federation: liaison_server::federation::Federation,
+    pub listener: tokio::net::TcpListener,
+}
+
+/// Builds and serves a node on 127.0.0.1, loaded with the sample records or empty, federating when given
+/// its federation setup (the listener and outbox worker start with it).
+pub async fn build_node(
+    settings: NodeSettings,
+    node_id: &str,
+    country: &str,
+    with_sample: bool,
+    federation: Option<FederationSetup>,
+) -> TestNode {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("node.sqlite").display());
     let store = liaison_store::open(&url).await.unwrap();
     let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
+    let (federation, federation_listener) = match federation {
+        Some(setup) => (Some(Arc::new(setup.federation)), Some(setup.listener)),
+        None => (None, None),
+    };
     let mut node = Node {
-        id: NodeId::parse("node-a").unwrap(),
-        country: CountryCode::parse("XAA").unwrap(),
+        id: NodeId::parse(node_id).unwrap(),
+        country: CountryCode::parse(country).unwrap(),
         store,
         clock: clock.clone(),
         settings,
         screening: None,
-        federation: None,
+        federation,
     };
-    let sample = PathBuf::from(SAMPLE);
-    let source = JsonLinesSource {
-        name: "sample.jsonl".into(),
-        open: move || std::fs::File::open(&sample).map(std::io::BufReader::new),
-        total_bytes: None,
-    };
-    let report = liaison_server::services::records::import(
-        &node,
-        &Caller::cli(),
-        &source,
-        &ImportOptions::default(),
-        &mut CollectIssues::default(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(report.rejected, 0);
+    if with_sample {
+        let sample = PathBuf::from(SAMPLE);
+        let source = JsonLinesSource {
+            name: "sample.jsonl".into(),
+            open: move || std::fs::File::open(&sample).map(std::io::BufReader::new),
+            total_bytes: None,
+        };
+        let report = liaison_server::services::records::import(
+            &node,
+            &Caller::cli(),
+            &source,
+            &ImportOptions::default(),
+            &mut CollectIssues::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.rejected, 0);
+    }
     // As `serve` does: the index is built from the store at start, then kept current.
     let index = liaison_server::services::screening::ScreeningIndex::build(node.store.as_ref())
         .await
@@ -165,13 +191,95 @@ pub async fn spawn_node_with(settings: NodeSettings) -> TestNode {
     tokio::spawn(async move {
         liaison_server::http::serve(listener, served, std::future::pending()).await
     });
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    if let Some(listener) = federation_listener {
+        liaison_server::federation::spawn_federation(node.clone(), listener, stopped).unwrap();
+    }
     TestNode {
         node,
         clock,
         base,
         http: reqwest::Client::new(),
         _dir: dir,
+        _stop: stop,
     }
+}
+
+/// The agreement every test partner gets: searches and disclosures for investigations and border checks,
+/// categories revealed, disclosure approved by a person.
+pub fn agreement(partner: &str, step2: &str) -> String {
+    format!(
+        "partner = \"{partner}\"\npurposes = [\"border_check\", \"criminal_investigation\"]\n\
+         categories = [\"person\", \"document\", \"vehicle\", \"alert\"]\nstep1 = \"category\"\n\
+         step2_approval = \"{step2}\"\nrate_limit_per_minute = 600\nresponse_deadline_ms = 2000\n"
+    )
+}
+
+/// `count` federated nodes (`node-a`, `node-b`, ... of `XAA`, `XBB`, ...) on 127.0.0.1 with real
+/// certificates, each the partner of every other under [`agreement`]; the nodes whose flag in `samples` is
+/// set hold the sample records.
+pub async fn spawn_federation(samples: &[bool]) -> Vec<TestNode> {
+    liaison_crypto::install_crypto_provider();
+    let names: Vec<(String, String)> = (0..samples.len())
+        .map(|i| {
+            let letter = (b'a' + i as u8) as char;
+            (
+                format!("node-{letter}"),
+                format!(
+                    "X{}{}",
+                    letter.to_ascii_uppercase(),
+                    letter.to_ascii_uppercase()
+                ),
+            )
+        })
+        .collect();
+    let mut nodes = Vec::new();
+    for ((node_id, country), &with_sample) in names.iter().zip(samples) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("https://{}", listener.local_addr().unwrap());
+        let identity = liaison_crypto::TlsIdentity::generate(node_id, &[]).unwrap();
+        let federation = liaison_server::federation::Federation::new(
+            identity,
+            liaison_crypto::NodeSigningKey::generate(),
+            Some(endpoint),
+            format!("secret of {node_id}").into_bytes(),
+        );
+        nodes.push(
+            build_node(
+                NodeSettings {
+                    secure_cookies: false,
+                    ..NodeSettings::default()
+                },
+                node_id,
+                country,
+                with_sample,
+                Some(FederationSetup {
+                    federation,
+                    listener,
+                }),
+            )
+            .await,
+        );
+    }
+    let cards: Vec<String> = nodes
+        .iter()
+        .map(|n| liaison_server::services::partners::own_card(&n.node, n.node.id.as_str()).unwrap())
+        .collect();
+    for (i, node) in nodes.iter().enumerate() {
+        for (j, card) in cards.iter().enumerate() {
+            if i != j {
+                liaison_server::services::partners::add_partner(
+                    &node.node,
+                    &Caller::cli(),
+                    card.as_bytes(),
+                    &agreement(nodes[j].node.id.as_str(), "manual"),
+                )
+                .await
+                .unwrap();
+            }
+        }
+    }
+    nodes
 }
 
 impl TestNode {

@@ -6,6 +6,7 @@
 mod api;
 mod border;
 mod cli;
+mod federation;
 mod harness;
 mod scenario;
 mod screening;

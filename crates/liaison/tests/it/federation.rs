@@ -1,0 +1,376 @@
+//! Three nodes federated on 127.0.0.1 with real certificates: a federated search, a disclosure approved by
+//! the owner's supervisor, and what both audit logs say; refusals of what must not get through.
+
+use std::time::{Duration, Instant};
+
+use liaison_core::Role;
+use liaison_proto::federation::{SearchRequest, encode};
+use serde_json::{Value, json};
+
+use crate::harness::{TestNode, spawn_federation};
+
+async fn post(node: &TestNode, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let response = node
+        .http
+        .post(node.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn get(node: &TestNode, token: &str, path: &str) -> (u16, Value) {
+    let response = node
+        .http
+        .get(node.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Polls until `check` gives a value, or fails after `within`.
+async fn eventually<T, F, Fut>(within: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn audit(node: &TestNode) -> Vec<liaison_store::AuditEntry> {
+    node.node.store.audit_page(0, 10_000).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_analyst_finds_a_partners_person_and_gets_it_disclosed_with_the_owners_handling() {
+    let nodes = spawn_federation(&[false, true, false]).await;
+    let (a, b) = (&nodes[0], &nodes[1]);
+    let analyst = a.token("anna", &[Role::Analyst]).await;
+    let supervisor_b = b.token("boris", &[Role::Supervisor]).await;
+
+    // Step 1: hit/no-hit across the partners.
+    let (status, found) = post(
+        a,
+        &analyst,
+        "/api/v1/screen",
+        json!({"query":{"names":["Wladimir Schtscherbakow"],"birth_date":"1975-03-14"},
+               "purpose":"criminal_investigation","case_ref":"OP-LANTERN","scope":"federated"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{found}");
+    let partners = found["partners"].as_array().unwrap();
+    assert_eq!(partners.len(), 2, "{found}");
+    assert!(
+        partners.iter().all(|p| p["status"] == "answered"),
+        "{found}"
+    );
+    let hit = found["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["record"]["owner"] == "node-b")
+        .unwrap_or_else(|| panic!("node-b's record is found: {found}"))
+        .clone();
+    assert_eq!(hit["record"]["type"], "person");
+    assert!(
+        hit["record"].get("id").is_none(),
+        "no record id in step 1: {hit}"
+    );
+    let hit_ref = hit["hit_ref"].as_str().unwrap().to_owned();
+
+    // Step 2: ask, B's supervisor approves, A sees the record with B's handling code.
+    let (status, created) = post(
+        a,
+        &analyst,
+        "/api/v1/disclosure-requests",
+        json!({"hit_ref": hit_ref, "purpose": "criminal_investigation",
+               "legal_basis": "Art. 3 Directive (EU) 2023/977", "case_ref": "OP-LANTERN"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["state"], "pending");
+    let id = created["id"].as_str().unwrap().to_owned();
+
+    let incoming: Value = eventually(Duration::from_secs(20), "the request at node-b", || async {
+        let (_, list) = get(
+            b,
+            &supervisor_b,
+            "/api/v1/disclosure-requests?direction=incoming",
+        )
+        .await;
+        list.as_array()
+            .and_then(|l| l.iter().find(|r| r["id"] == id.as_str()).cloned())
+    })
+    .await;
+    assert_eq!(incoming["state"], "pending", "{incoming}");
+    assert_eq!(incoming["partner"], "node-a");
+    let (status, decided) = post(
+        b,
+        &supervisor_b,
+        &format!("/api/v1/disclosure-requests/{id}/approve"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{decided}");
+    assert_eq!(decided["state"], "approved");
+
+    let disclosed: Value = eventually(Duration::from_secs(20), "the record at node-a", || async {
+        let (_, request) = get(a, &analyst, &format!("/api/v1/disclosure-requests/{id}")).await;
+        (request["state"] == "approved").then_some(request)
+    })
+    .await;
+    let record = &disclosed["record"];
+    assert_eq!(record["type"], "person", "{disclosed}");
+    assert_eq!(record["owner"], "node-b");
+    assert_eq!(
+        record["handling"]["code"], "H0",
+        "node-b's handling code: {disclosed}"
+    );
+    assert!(
+        record["names"].to_string().contains("Щербаков"),
+        "{disclosed}"
+    );
+
+    // Both logs tell the same story under the same request id.
+    let a_log = audit(a).await;
+    let b_log = audit(b).await;
+    let actions = |log: &[liaison_store::AuditEntry], id: &str| -> Vec<String> {
+        log.iter()
+            .filter(|e| e.objects.iter().any(|o| o.contains(id)))
+            .map(|e| e.action.clone())
+            .collect()
+    };
+    assert!(a_log.iter().any(|e| e.action == "federated_search"));
+    assert!(b_log.iter().any(|e| e.action == "federated_search.answer"));
+    let a_story = actions(&a_log, &id);
+    let b_story = actions(&b_log, &id);
+    for step in [
+        "disclosure.request",
+        "disclosure.decision",
+        "disclosure.read",
+    ] {
+        assert!(a_story.contains(&step.to_owned()), "{step} in {a_story:?}");
+    }
+    for step in ["disclosure.received", "disclosure.approve"] {
+        assert!(b_story.contains(&step.to_owned()), "{step} in {b_story:?}");
+    }
+    let approval = b_log
+        .iter()
+        .find(|e| e.action == "disclosure.approve")
+        .unwrap();
+    assert!(approval.objects.contains(&"person/p1".to_owned()));
+    assert_eq!(approval.recipients, ["node-a"]);
+    assert_eq!(approval.purpose.as_deref(), Some("criminal_investigation"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_disclosure_reaches_the_requester_with_its_reason() {
+    let nodes = spawn_federation(&[false, true]).await;
+    let (a, b) = (&nodes[0], &nodes[1]);
+    let officer = a.token("olga", &[Role::Officer]).await;
+    let supervisor_b = b.token("boris", &[Role::Supervisor]).await;
+    let (_, found) = post(
+        a,
+        &officer,
+        "/api/v1/screen",
+        json!({"query":{"names":["SHCHERBAKOV<<VLADIMIR"],"birth_date":"1975-03-14"},
+               "purpose":"border_check","scope":"federated"}),
+    )
+    .await;
+    let hit_ref = found["hits"][0]["hit_ref"].as_str().unwrap().to_owned();
+    let (_, created) = post(
+        a,
+        &officer,
+        "/api/v1/disclosure-requests",
+        json!({"hit_ref": hit_ref, "purpose": "border_check", "legal_basis": "Schengen Borders Code Art. 8"}),
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    eventually(Duration::from_secs(20), "the request at node-b", || async {
+        let (_, list) = get(
+            b,
+            &supervisor_b,
+            "/api/v1/disclosure-requests?direction=incoming",
+        )
+        .await;
+        list.as_array()
+            .is_some_and(|l| l.iter().any(|r| r["id"] == id.as_str()))
+            .then_some(())
+    })
+    .await;
+    let (status, _) = post(
+        b,
+        &officer_token_of(b).await,
+        &format!("/api/v1/disclosure-requests/{id}/refuse"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 403, "only a supervisor decides");
+    let (status, refused) = post(
+        b,
+        &supervisor_b,
+        &format!("/api/v1/disclosure-requests/{id}/refuse"),
+        json!({"reason": "not proportionate to a routine border check"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{refused}");
+    let seen: Value = eventually(Duration::from_secs(20), "the refusal at node-a", || async {
+        let (_, request) = get(a, &officer, &format!("/api/v1/disclosure-requests/{id}")).await;
+        (request["state"] == "refused").then_some(request)
+    })
+    .await;
+    assert_eq!(
+        seen["reason"],
+        "not proportionate to a routine border check"
+    );
+    assert!(seen.get("record").is_none());
+}
+
+async fn officer_token_of(node: &TestNode) -> String {
+    node.token("oscar", &[Role::Officer]).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tampered_misaddressed_and_replayed_envelopes_are_refused_and_logged() {
+    let nodes = spawn_federation(&[false, true]).await;
+    let (a, b) = (&nodes[0], &nodes[1]);
+    let federation = a.node.federation.clone().unwrap();
+    let partner_b = a.node.store.get_partner("node-b").await.unwrap().unwrap();
+    let client = federation.client_for(&partner_b).unwrap();
+    let request = SearchRequest {
+        correlation_id: "c-1".into(),
+        query: liaison_proto::api::ScreenQuery {
+            names: vec!["SHCHERBAKOV<<VLADIMIR".into()],
+            ..Default::default()
+        },
+        purpose: "border_check".into(),
+        case_ref: None,
+        limit: 5,
+    };
+    let send = |bytes: Vec<u8>| {
+        let client = client.clone();
+        let partner = partner_b.clone();
+        async move {
+            let url = format!("{}/federation/v1/envelopes", partner.endpoint);
+            let response = client.post(url).body(bytes).send().await.unwrap();
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap_or(Value::Null);
+            (status, body)
+        }
+    };
+    let now = a.node.now();
+    let good = federation
+        .seal("node-a", "node-b", now, "H1", &request, None, None)
+        .unwrap();
+
+    // Tampered: the payload changed after signing.
+    let mut tampered = good.clone();
+    tampered.payload["limit"] = json!(6);
+    let (status, body) = send(encode(&tampered)).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("bad_signature")),
+        "{body}"
+    );
+
+    // Addressed to another node.
+    let elsewhere = federation
+        .seal("node-a", "node-c", now, "H1", &request, None, None)
+        .unwrap();
+    let (status, body) = send(encode(&elsewhere)).await;
+    assert_eq!(body["code"], "wrong_recipient", "{status} {body}");
+
+    // Too old.
+    let old = federation
+        .seal(
+            "node-a",
+            "node-b",
+            now - chrono::TimeDelta::days(3),
+            "H1",
+            &request,
+            None,
+            None,
+        )
+        .unwrap();
+    let (_, body) = send(encode(&old)).await;
+    assert_eq!(body["code"], "too_old", "{body}");
+
+    // Oversized.
+    let (status, body) = send(vec![b' '; 2 * 1024 * 1024]).await;
+    assert!(status == 400 || status == 413, "{status} {body}");
+
+    // Accepted once, then refused as a replay.
+    let (status, _) = send(encode(&good)).await;
+    assert_eq!(status, 200);
+    let (_, body) = send(encode(&good)).await;
+    assert_eq!(body["code"], "replay", "{body}");
+
+    let refusals: Vec<String> = audit(b)
+        .await
+        .into_iter()
+        .filter(|e| e.action == "federation.refused")
+        .filter_map(|e| e.detail)
+        .collect();
+    for code in ["bad_signature", "wrong_recipient", "too_old", "replay"] {
+        assert!(
+            refusals.iter().any(|d| d.starts_with(code)),
+            "{code} logged: {refusals:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unpinned_certificate_cannot_complete_the_handshake() {
+    let nodes = spawn_federation(&[false, true]).await;
+    let b = &nodes[1];
+    let partner_b = nodes[0]
+        .node
+        .store
+        .get_partner("node-b")
+        .await
+        .unwrap()
+        .unwrap();
+    let stranger = liaison_crypto::TlsIdentity::generate("node-x", &[]).unwrap();
+    let client = liaison_server::federation::transport::partner_client(
+        &stranger,
+        &partner_b.tls_fingerprint,
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    let result = client
+        .post(format!("{}/federation/v1/envelopes", partner_b.endpoint))
+        .body("{}")
+        .send()
+        .await;
+    assert!(result.is_err(), "the handshake must fail: {result:?}");
+    eventually(
+        Duration::from_secs(10),
+        "the refusal in node-b's log",
+        || async {
+            audit(b)
+                .await
+                .iter()
+                .any(|e| {
+                    e.action == "federation.refused"
+                        && e.detail
+                            .as_deref()
+                            .is_some_and(|d| d.contains("not pinned"))
+                })
+                .then_some(())
+        },
+    )
+    .await;
+}

@@ -107,6 +107,14 @@ fn every_rejection_in_a_table() {
             "malformed",
         ),
         (
+            "duplicate key",
+            String::from_utf8(encode(&sealed()))
+                .unwrap()
+                .replacen("\"v\":1", "\"v\":1,\"to\":\"node-b\"", 1)
+                .into_bytes(),
+            "malformed",
+        ),
+        (
             "float in payload",
             tampered(|v| v["payload"]["limit"] = json!(1.5)),
             "malformed",

@@ -6,6 +6,9 @@
 //! total, but `decode` refuses them: a partner in another language then never has to reproduce ECMAScript's
 //! float printing to check a signature.
 
+use std::collections::HashSet;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 /// Largest integer that every JSON implementation reads exactly (I-JSON, RFC 7493): 2^53 − 1.
@@ -157,6 +160,68 @@ pub fn check_numbers(value: &Value, at: &str) -> Result<(), String> {
     }
 }
 
+/// Reads `bytes` as JSON only to refuse an object with the same key twice (RFC 7493). A parser keeps one of
+/// the two values, and which one differs between implementations: the signed meaning must not.
+pub(crate) fn refuse_duplicate_keys(bytes: &[u8]) -> Result<(), serde_json::Error> {
+    serde_json::from_slice::<NoDuplicateKeys>(bytes).map(|_| ())
+}
+
+struct NoDuplicateKeys;
+
+impl<'de> Deserialize<'de> for NoDuplicateKeys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NoDuplicateKeys)
+    }
+}
+
+impl<'de> Visitor<'de> for NoDuplicateKeys {
+    type Value = NoDuplicateKeys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<NoDuplicateKeys>()?.is_some() {}
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut keys = HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            map.next_value::<NoDuplicateKeys>()?;
+            if !keys.insert(key.clone()) {
+                return Err(de::Error::custom(format!("duplicate key `{key}`")));
+            }
+        }
+        Ok(NoDuplicateKeys)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -280,6 +345,21 @@ mod tests {
         assert_eq!(canon(&json!(u64::MAX)), u64::MAX.to_string());
         assert_eq!(canon(&json!(i64::MIN)), i64::MIN.to_string());
         assert_eq!(canon(&json!(-17)), "-17");
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_at_any_depth() {
+        refuse_duplicate_keys(br#"{"a":1,"b":{"a":2},"c":[{"a":1},{"a":2}]}"#).unwrap();
+        for text in [
+            r#"{"a":1,"a":1}"#,
+            r#"{"x":[{"k":1,"k":2}]}"#,
+            r#"{"\u0061":1,"a":2}"#,
+        ] {
+            let error = refuse_duplicate_keys(text.as_bytes())
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("duplicate key"), "{text}: {error}");
+        }
     }
 
     #[test]

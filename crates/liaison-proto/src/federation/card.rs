@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::canonical::write_value;
+use super::canonical::{refuse_duplicate_keys, write_value};
 use super::{VERSION, WireError, check_node_id, check_text, check_timestamp, is_lower_hex};
 
 /// Largest card file read (a certificate is a few kilobytes).
@@ -79,6 +79,7 @@ pub fn decode_card(bytes: &[u8]) -> Result<NodeCard, WireError> {
             max: MAX_CARD_BYTES,
         });
     }
+    refuse_duplicate_keys(bytes).map_err(|e| WireError::syntax(&e))?;
     let value: Value = serde_json::from_slice(bytes).map_err(|e| WireError::syntax(&e))?;
     let Some(object) = value.as_object() else {
         return Err(WireError::field("", "a node card must be a JSON object"));
@@ -272,6 +273,13 @@ mod tests {
                 assert!(error.contains(expected), "{error:?} lacks {expected:?}");
             }
         }
+        let twice =
+            encode_card(&sample()).replacen("\"v\": 1,", "\"v\": 1, \"name\": \"Other\",", 1);
+        let error = decode_card(twice.as_bytes()).unwrap_err();
+        assert!(
+            error.to_string().contains("duplicate key `name`"),
+            "{error}"
+        );
         let error = decode_card(br#"{"v":1,"colour":"red"}"#).unwrap_err();
         assert!(
             error.to_string().contains("unknown field `colour`"),

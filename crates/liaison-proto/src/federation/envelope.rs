@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::canonical::{check_numbers, write_value};
+use super::canonical::{check_numbers, refuse_duplicate_keys, write_value};
 use super::{
     HANDLING_CODES, VERSION, WireError, check_node_id, check_text, check_timestamp, is_lower_hex,
 };
@@ -87,8 +87,8 @@ pub fn encode(envelope: &Envelope) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// Reads an envelope from the wire. Checks, in order: the size (before reading anything), JSON syntax, the
-/// version (before the other fields, whose set may differ in another version), the fields (unknown ones
+/// Reads an envelope from the wire. Checks, in order: the size (before reading anything), JSON syntax
+/// (objects with the same key twice are refused), the version (before the other fields, whose set may differ in another version), the fields (unknown ones
 /// refused), and the form of each field. The signature is not checked here (see `liaison-federation`).
 pub fn decode(bytes: &[u8], max_bytes: usize) -> Result<Envelope, WireError> {
     if bytes.len() > max_bytes {
@@ -97,6 +97,7 @@ pub fn decode(bytes: &[u8], max_bytes: usize) -> Result<Envelope, WireError> {
             max: max_bytes,
         });
     }
+    refuse_duplicate_keys(bytes).map_err(|e| WireError::syntax(&e))?;
     let value: Value = serde_json::from_slice(bytes).map_err(|e| WireError::syntax(&e))?;
     let Value::Object(object) = &value else {
         return Err(WireError::field("", "an envelope must be a JSON object"));
@@ -274,6 +275,13 @@ mod tests {
             (with("case_ref", json!("")), "field `case_ref`"),
             (b"{\"v\":1,".to_vec(), "not valid JSON at line 1"),
             (b"[]".to_vec(), "must be a JSON object"),
+            (
+                String::from_utf8(encode(&sample()))
+                    .unwrap()
+                    .replacen("{\"attachments\"", "{\"body\":\"x\",\"attachments\"", 1)
+                    .into_bytes(),
+                "duplicate key `body`",
+            ),
         ];
         for (bytes, expected) in cases {
             let error = decode(&bytes, 10_000).unwrap_err().to_string();

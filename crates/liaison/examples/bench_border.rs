@@ -116,6 +116,7 @@ fn rss_mib() -> Option<u64> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    liaison_crypto::install_crypto_provider();
     let url = format!("sqlite://{}", args.db.display());
     let store = liaison_store::open(&url)
         .await

@@ -15,7 +15,7 @@ use liaison_scenario::{ScenarioConfig, generate_to_dir};
 use liaison_server::Node;
 use liaison_server::services::records::{CollectIssues, ImportOptions, JsonLinesSource};
 use liaison_server::services::screening::ScreeningIndex;
-use liaison_server::services::{Caller, records, users};
+use liaison_server::services::{Caller, partners, records, users};
 use serde_json::json;
 
 use crate::commands::{NodeSpec, create_node};
@@ -65,6 +65,19 @@ struct DemoNode {
     token: String,
     /// An API token of the `officer` user (screening, manifests), for the examples printed.
     officer_token: String,
+}
+
+/// The exercise's sharing agreement with `partner`.
+fn demo_agreement(partner: &str) -> String {
+    format!(
+        "partner = \"{partner}\"\n\
+         purposes = [\"border_check\", \"criminal_investigation\", \"missing_person\", \"exercise\"]\n\
+         categories = [\"person\", \"document\", \"vehicle\", \"alert\"]\n\
+         step1 = \"category\"\n\
+         step2_approval = \"manual\"\n\
+         rate_limit_per_minute = 600\n\
+         response_deadline_ms = 2000\n"
+    )
 }
 
 /// A password a trainee can type: four groups of letters and digits from the system's random source.
@@ -193,6 +206,44 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         });
     }
 
+    // Every node is every other's partner: cards exchanged, agreements set for investigations, border
+    // checks and exercises, with disclosure decided by a supervisor.
+    let mut cards = Vec::new();
+    for n in &nodes {
+        cards.push(partners::own_card(
+            &n.node,
+            &format!("{} police (exercise)", n.node.country),
+        )?);
+    }
+    for (i, n) in nodes.iter().enumerate() {
+        for (j, card) in cards.iter().enumerate() {
+            if i == j {
+                continue;
+            }
+            partners::add_partner(
+                &n.node,
+                &Caller::cli(),
+                card.as_bytes(),
+                &demo_agreement(nodes[j].node.id.as_str()),
+            )
+            .await?;
+        }
+    }
+
+    let (stop_federation, federation_stopped) = tokio::sync::watch::channel(false);
+    let mut background = Vec::new();
+    for n in &nodes {
+        let address = n.federation_url.trim_start_matches("https://").to_owned();
+        let listener = tokio::net::TcpListener::bind(&address)
+            .await
+            .with_context(|| format!("cannot listen on {address} (choose another --base-port)"))?;
+        background.extend(liaison_server::federation::spawn_federation(
+            n.node.clone(),
+            listener,
+            federation_stopped.clone(),
+        )?);
+    }
+
     let (stop, _) = tokio::sync::broadcast::channel::<()>(1);
     let mut servers = Vec::new();
     for demo_node in &nodes {
@@ -237,8 +288,12 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
 
     let _ = tokio::signal::ctrl_c().await;
     let _ = stop.send(());
+    let _ = stop_federation.send(true);
     for server in servers {
         let _ = server.await;
+    }
+    for task in background {
+        let _ = task.await;
     }
     if !args.headless {
         println!("Stopped.");

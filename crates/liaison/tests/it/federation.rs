@@ -308,15 +308,21 @@ async fn tampered_misaddressed_and_replayed_envelopes_are_refused_and_logged() {
     let (_, body) = send(encode(&old)).await;
     assert_eq!(body["code"], "too_old", "{body}");
 
-    // Oversized.
-    let (status, body) = send(vec![b' '; 2 * 1024 * 1024]).await;
-    assert!(status == 400 || status == 413, "{status} {body}");
-
     // Accepted once, then refused as a replay.
     let (status, _) = send(encode(&good)).await;
     assert_eq!(status, 200);
     let (_, body) = send(encode(&good)).await;
     assert_eq!(body["code"], "replay", "{body}");
+
+    // Oversized: refused before it is read (the server may close the connection while it is sent).
+    let oversized = client
+        .post(format!("{}/federation/v1/envelopes", partner_b.endpoint))
+        .body(vec![b' '; 2 * 1024 * 1024])
+        .send()
+        .await;
+    if let Ok(response) = oversized {
+        assert_eq!(response.status().as_u16(), 413);
+    }
 
     let refusals: Vec<String> = audit(b)
         .await

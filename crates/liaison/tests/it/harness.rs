@@ -145,6 +145,8 @@ pub async fn build_node(
     with_sample: bool,
     federation: Option<FederationSetup>,
 ) -> TestNode {
+    // The test's HTTP clients (reqwest with rustls) need the process's TLS provider.
+    liaison_crypto::install_crypto_provider();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("node.sqlite").display());
     let store = liaison_store::open(&url).await.unwrap();

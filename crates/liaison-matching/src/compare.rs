@@ -8,7 +8,7 @@ use crate::features::Feature;
 use crate::names::{Role, TokenKind};
 use crate::text::ScriptClass;
 use crate::tokens::{FormInfo, TokenInfo, strip_attached_article};
-use crate::transcription::{self, alignment_cost, latin_units, substance};
+use crate::transcription::{self, Unit, alignment_cost, latin_units, substance};
 use crate::translit::Scheme;
 use crate::weights::*;
 
@@ -325,10 +325,16 @@ fn compare_transcribed(q: &TokenInfo, r: &TokenInfo) -> Option<TokenMatch> {
         return None;
     }
     let drops_coda_r = transcription::drops_coda_r(native.script);
-    let mut units = Vec::new();
+    let mut read = Vec::new();
     let mut best: Option<TokenMatch> = None;
-    for form in latin.forms.iter() {
-        latin_units(&form.latin, &mut units);
+    for (k, form) in latin.forms.iter().enumerate() {
+        let units: &[Unit] = match latin.form_units.get(k) {
+            Some(units) => units,
+            None => {
+                latin_units(&form.latin, &mut read);
+                &read
+            }
+        };
         let evidence = native_substance.min(substance(&units));
         let Some(cost) = alignment_cost(&native.units, &units, drops_coda_r, 2) else {
             continue;

@@ -140,10 +140,11 @@ impl PreparedQuery {
             let mut tokens = Vec::with_capacity(analyzed.tokens.len());
             for token in &analyzed.tokens {
                 let known_id = table.lookup(&token.surface);
-                let info = match known_id.and_then(|id| table.get(id)) {
+                let mut info = match known_id.and_then(|id| table.get(id)) {
                     Some(info) => info.clone(),
                     None => TokenInfo::analyze(token),
                 };
+                info.read_form_units();
                 if info.forms.is_empty() {
                     warnings.push(format!(
                         "{} has no Latin reading (script {}): compared as written",

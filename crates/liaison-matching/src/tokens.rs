@@ -58,6 +58,9 @@ pub struct TokenInfo {
     /// The consonant units of a token in Arabic, Hebrew, Kana, Hangul or Han script, read as these
     /// scripts write foreign names (see [`crate::transcription`]); empty for other scripts.
     pub units: Box<[Unit]>,
+    /// For a query's Latin token: the consonant units of each Latin form, read once for all the native
+    /// tokens it is compared with (empty otherwise: records' Latin tokens are read when compared).
+    pub form_units: Box<[Box<[Unit]>]>,
 }
 
 impl TokenInfo {
@@ -132,7 +135,24 @@ impl TokenInfo {
             frequency_key,
             initial,
             units: units.into_boxed_slice(),
+            form_units: Box::default(),
         }
+    }
+
+    /// Reads the consonant units of a Latin token's forms (see [`TokenInfo::form_units`]).
+    pub fn read_form_units(&mut self) {
+        if self.script != ScriptClass::Latin || !self.form_units.is_empty() {
+            return;
+        }
+        let mut units = Vec::new();
+        self.form_units = self
+            .forms
+            .iter()
+            .map(|form| {
+                transcription::latin_units(&form.latin, &mut units);
+                units.clone().into_boxed_slice()
+            })
+            .collect();
     }
 
     /// Blocking keys of this token: skeletons, consonant skeletons and Double Metaphone codes of every

@@ -669,37 +669,52 @@ pub fn alignment_cost(
             2
         }
     };
+    // Each consonant of one side that no unit of the other side can stand for costs a point whatever
+    // the alignment: most pairs of unrelated names stop here.
+    let unexplained = |units: &[Unit], skip: &dyn Fn(&Unit) -> u32, others: &[Unit]| -> u32 {
+        let any = others.iter().fold(0, |set, u| set | u.mask);
+        units.iter().filter(|u| u.mask & any == 0).map(skip).sum()
+    };
+    if unexplained(native, &skip_native, latin) > limit
+        || unexplained(latin, &skip_latin, native) > limit
+    {
+        return None;
+    }
     let (n, m) = (native.len(), latin.len());
-    let mut cost = [[FAR; MAX_UNITS + 1]; MAX_UNITS + 1];
-    cost[0][0] = 0;
+    // Three rows of the table: i - 2 (for a unit paired with two), i - 1 and i.
+    let mut rows = [[FAR; MAX_UNITS + 1]; 3];
+    rows[0][0] = 0;
     for j in 0..m {
-        cost[0][j + 1] = cost[0][j] + skip_latin(&latin[j]);
+        rows[0][j + 1] = rows[0][j] + skip_latin(&latin[j]);
     }
     for i in 1..=n {
+        let (current, previous, before) = (i % 3, (i + 2) % 3, (i + 1) % 3);
         let a = &native[i - 1];
-        cost[i][0] = cost[i - 1][0] + skip_native(a);
-        let mut row_min = cost[i][0];
+        let mut row = [FAR; MAX_UNITS + 1];
+        row[0] = rows[previous][0] + skip_native(a);
+        let mut row_min = row[0];
         for j in 1..=m {
             let b = &latin[j - 1];
-            let mut value = (cost[i - 1][j - 1].saturating_add(pair(a, b)))
-                .min(cost[i - 1][j] + skip_native(a))
-                .min(cost[i][j - 1] + skip_latin(b));
+            let mut value = (rows[previous][j - 1].saturating_add(pair(a, b)))
+                .min(rows[previous][j] + skip_native(a))
+                .min(row[j - 1] + skip_latin(b));
             // One sound written with two letters on the other side (WATSON ワトソン, DIXON 딕슨).
             if b.split && i >= 2 && b.mask & a.mask != 0 && b.mask & native[i - 2].mask != 0 {
-                value = value.min(cost[i - 2][j - 1]);
+                value = value.min(rows[before][j - 1]);
             }
             if a.split && j >= 2 && a.mask & b.mask != 0 && a.mask & latin[j - 2].mask != 0 {
-                value = value.min(cost[i - 1][j - 2]);
+                value = value.min(rows[previous][j - 2]);
             }
-            cost[i][j] = value;
+            row[j] = value;
             row_min = row_min.min(value);
         }
-        let previous_min = cost[i - 1][..=m].iter().copied().min().unwrap_or(FAR);
+        let previous_min = rows[previous][..=m].iter().copied().min().unwrap_or(FAR);
+        rows[current] = row;
         if row_min > limit && previous_min > limit {
             return None;
         }
     }
-    let total = cost[n][m];
+    let total = rows[n % 3][m];
     (total <= limit).then_some(total)
 }
 

@@ -335,8 +335,8 @@ fn compare_transcribed(q: &TokenInfo, r: &TokenInfo) -> Option<TokenMatch> {
                 &read
             }
         };
-        let evidence = native_substance.min(substance(&units));
-        let Some(cost) = alignment_cost(&native.units, &units, drops_coda_r, 2) else {
+        let evidence = native_substance.min(substance(units));
+        let Some(cost) = alignment_cost(&native.units, units, drops_coda_r, 2) else {
             continue;
         };
         // Half a point is an R the script drops, which its writers do by rule.

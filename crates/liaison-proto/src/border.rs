@@ -343,3 +343,16 @@ pub fn report_csv(report: &ManifestReport) -> Result<String, csv::Error> {
     let bytes = writer.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
+
+/// `GET /api/v1/vehicles/check`: a vehicle's VIN and/or plate checked against stolen and sought vehicles.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct VehicleCheckResponse {
+    /// `not_listed` or the worst status of the listed vehicles that matched (`stolen`, `sought`...).
+    pub status: String,
+    /// `none`, `possible` or `strong`.
+    pub band: String,
+    pub hits: Vec<ManifestHit>,
+    /// What the alerts behind the hits ask the officer to do.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+}

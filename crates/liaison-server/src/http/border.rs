@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use liaison_formats::ManifestFormat;
 use liaison_proto::border::{
     HitReviewRequest, HitReviewResponse, HitStatistics, ManifestReport, MrzCheckRequest,
-    MrzCheckResponse, RuleSetBody, RuleSetUpload, ScreeningRunSummary,
+    MrzCheckResponse, RuleSetBody, RuleSetUpload, ScreeningRunSummary, VehicleCheckResponse,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -26,6 +26,7 @@ use crate::services::risk;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/mrz/check", post(check_mrz))
+        .route("/api/v1/vehicles/check", get(check_vehicle))
         .route("/api/v1/manifests", post(post_manifest).get(list_manifests))
         .route("/api/v1/manifests/{id}", get(get_manifest))
         .route("/api/v1/hits/statistics", get(hit_statistics))
@@ -48,6 +49,43 @@ pub(super) async fn check_mrz(
 ) -> Result<axum::Json<MrzCheckResponse>, ApiError> {
     Ok(axum::Json(
         border::check_mrz(&state.node, &caller, &body).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub(super) struct VehicleQuery {
+    vin: Option<String>,
+    plate: Option<String>,
+    /// The plate's country (ISO 3166-1 alpha-3 or the international vehicle code).
+    plate_country: Option<String>,
+    /// Defaults to `border_check`.
+    purpose: Option<String>,
+    case_ref: Option<String>,
+}
+
+/// Checks a vehicle's VIN and/or number plate against stolen and sought vehicles (exact or OCR-tolerant),
+/// with the action the alerts ask for.
+#[utoipa::path(get, path = "/api/v1/vehicles/check", tag = "border", params(VehicleQuery),
+    responses((status = 200, body = VehicleCheckResponse), (status = 400, body = liaison_proto::api::Problem)))]
+pub(super) async fn check_vehicle(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    ApiQuery(query): ApiQuery<VehicleQuery>,
+) -> Result<axum::Json<VehicleCheckResponse>, ApiError> {
+    let reason = AccessReason {
+        purpose: query.purpose,
+        case_ref: query.case_ref,
+    };
+    Ok(axum::Json(
+        border::check_vehicle(
+            &state.node,
+            &caller,
+            query.vin.as_deref(),
+            query.plate.as_deref(),
+            query.plate_country.as_deref(),
+            &reason,
+        )
+        .await?,
     ))
 }
 

@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::AppState;
-use super::{border, disclosures, routes};
+use super::{border, disclosures, messages, routes};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -14,9 +14,10 @@ use super::{border, disclosures, routes};
         routes::healthz, routes::readyz, routes::login, routes::logout, routes::me, routes::change_password,
         routes::totp_enrol, routes::totp_confirm, routes::post_records, routes::get_record, routes::delete_record, routes::screen, routes::screen_batch, routes::list_users,
         routes::create_user, routes::create_token, routes::revoke_token, routes::search_audit, routes::verify_audit,
-        border::check_mrz, border::post_manifest, border::list_manifests, border::get_manifest, border::review_hit,
+        border::check_mrz, border::check_vehicle, border::post_manifest, border::list_manifests, border::get_manifest, border::review_hit,
         border::hit_statistics, border::list_rules, border::upload_rules, border::activate_rules,
         disclosures::create_request, disclosures::list_requests, disclosures::get_request, disclosures::approve, disclosures::refuse,
+        messages::send_message, messages::list_messages, messages::get_message,
     ),
     components(schemas(liaison_proto::api::Problem, liaison_proto::api::ProblemItem)),
     modifiers(&BearerAuth),

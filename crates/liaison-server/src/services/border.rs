@@ -17,7 +17,7 @@ use liaison_proto::api::{ExplanationItem, HitRecord};
 use liaison_proto::border::{
     DocumentStatusReport, FlightSummary, HitReviewResponse, HitStatistics, HitStatisticsRow,
     ManifestHit, ManifestReport, ManifestSummary, MrzCheckItem, MrzCheckRequest, MrzCheckResponse,
-    MrzCorrection, RuleRef, ScreeningRunSummary, TravellerReport,
+    MrzCorrection, RuleRef, ScreeningRunSummary, TravellerReport, VehicleCheckResponse,
 };
 use liaison_store::{ScreeningHitRow, ScreeningRunRow};
 
@@ -973,4 +973,106 @@ pub async fn list_runs(
             hits: run.hits,
         })
         .collect())
+}
+
+/// Checks a vehicle (VIN and/or number plate, with the plate's country when known) against the node's
+/// stolen and sought vehicles, exactly or after folding OCR confusions; audited with its purpose.
+pub async fn check_vehicle(
+    node: &Node,
+    caller: &Caller,
+    vin: Option<&str>,
+    plate: Option<&str>,
+    plate_country: Option<&str>,
+    reason: &AccessReason,
+) -> Result<VehicleCheckResponse, ServiceError> {
+    require_role(node, caller, READ_ROLES, "check_vehicle", None).await?;
+    let vin = vin.map(str::trim).filter(|v| !v.is_empty());
+    let plate = plate.map(str::trim).filter(|p| !p.is_empty());
+    if vin.is_none() && plate.is_none() {
+        return Err(ServiceError::bad_field(
+            "vin",
+            "give a VIN, a number plate, or both",
+        ));
+    }
+    let reason = default_purpose(reason);
+    let purpose = check_purpose(node, caller, "check_vehicle", "vehicle", &reason).await?;
+    let index = screening_index(node)?;
+    let mut matches = Vec::new();
+    if let Some(vin) = vin {
+        matches.extend(index.check_object(IdentifierField::Vin, vin, None)?);
+    }
+    if let Some(plate) = plate {
+        matches.extend(index.check_object(IdentifierField::Plate, plate, plate_country)?);
+    }
+    let mut hits: Vec<ManifestHit> = Vec::new();
+    let mut actions = Vec::new();
+    for listed in &matches {
+        if hits
+            .iter()
+            .any(|h| h.record.as_ref().and_then(|r| r.id.as_deref()) == Some(listed.id.as_str()))
+        {
+            continue;
+        }
+        let checked = match listed.field {
+            IdentifierField::Vin => vin.unwrap_or_default(),
+            _ => plate.unwrap_or_default(),
+        };
+        let alerts = alerts_on(node, listed.record_type, &listed.id).await?;
+        for alert in &alerts {
+            if let Some(action) = &alert.action
+                && !actions.contains(action)
+            {
+                actions.push(action.clone());
+            }
+        }
+        hits.push(ManifestHit {
+            hit_id: String::new(),
+            kind: "vehicle".into(),
+            record: Some(HitRecord {
+                record_type: listed.record_type.as_str().into(),
+                id: Some(listed.id.clone()),
+                owner: node.id.to_string(),
+            }),
+            score: listed.score(),
+            band: listed.band().into(),
+            explanation: vec![ExplanationItem {
+                feature: "listed_vehicle".into(),
+                text: listed.explain(checked),
+                weight: if listed.exact { 1.0 } else { 0.6 },
+            }],
+            alerts,
+            rule: None,
+        });
+    }
+    let band = hits
+        .iter()
+        .map(|h| h.band.as_str())
+        .max_by_key(|b| band_rank(b))
+        .unwrap_or("none")
+        .to_owned();
+    let status = matches
+        .iter()
+        .map(|m| m.status.clone())
+        .next()
+        .unwrap_or_else(|| "not_listed".to_owned());
+    let mut event = AuditEvent::new("check_vehicle", "ok").detail(format!(
+        "VIN {}, plate {} {}: {status}",
+        vin.unwrap_or("-"),
+        plate.unwrap_or("-"),
+        plate_country.unwrap_or("")
+    ));
+    event.objects = hits
+        .iter()
+        .filter_map(|h| h.record.as_ref())
+        .map(|r| format!("{}/{}", r.record_type, r.id.as_deref().unwrap_or("")))
+        .collect();
+    event.purpose = Some(purpose.as_str().to_owned());
+    event.case_ref = reason.case_ref.clone();
+    record_audit(node, caller, event).await?;
+    Ok(VehicleCheckResponse {
+        status,
+        band,
+        hits,
+        actions,
+    })
 }

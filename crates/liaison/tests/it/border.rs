@@ -385,3 +385,47 @@ fn report_rows(report: &Value) -> usize {
         .map(|t| t["hits"].as_array().unwrap().len().max(1))
         .sum()
 }
+
+#[tokio::test]
+async fn a_stolen_vehicle_is_found_by_plate_or_misread_vin() {
+    let node = spawn_node().await;
+    let officer = node.token("olga", &[Role::Officer]).await;
+    let check = |query: &'static str| {
+        let node = &node;
+        let officer = officer.clone();
+        async move {
+            let response = node
+                .http
+                .get(node.url(&format!("/api/v1/vehicles/check?{query}")))
+                .bearer_auth(&officer)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, body) = check("plate=B%20AB1234&plate_country=DEU").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "stolen");
+    assert_eq!(body["band"], "strong");
+    assert_eq!(body["hits"][0]["record"]["id"], "v1");
+    assert_eq!(body["hits"][0]["alerts"][0]["category"], "stolen_vehicle");
+    assert!(body["actions"][0].as_str().unwrap().starts_with("Seize"));
+
+    // The VIN read with letters O for zeros: found, but only as possible, and the explanation says why.
+    let (_, body) = check("vin=WVWZZZ1JZXWOOOOO1").await;
+    assert_eq!(body["band"], "possible", "{body}");
+    assert!(
+        body["hits"][0]["explanation"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("OCR")
+    );
+
+    let (_, body) = check("plate=XYZ9876").await;
+    assert_eq!(body["status"], "not_listed");
+    assert!(body["hits"].as_array().unwrap().is_empty());
+    let (status, _) = check("plate=").await;
+    assert_eq!(status, 400);
+}

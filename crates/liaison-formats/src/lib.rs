@@ -5,9 +5,9 @@
 //! Pure: no IO and no clock. Whatever needs "today" (century inference for two-digit years) takes it as an
 //! argument. Every error and warning carries a [`Position`] so the person who sent the file can find the fault.
 
-mod error;
 pub mod csv_manifest;
 pub mod edifact;
+mod error;
 pub mod manifest;
 pub mod mrz;
 pub mod paxlst;

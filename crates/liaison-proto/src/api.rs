@@ -334,3 +334,81 @@ pub struct DisclosureDecisionBody {
     #[serde(default)]
     pub reason: Option<String>,
 }
+
+/// `POST /api/v1/messages`: a free-text message to a partner node (SIENA-style), in a case.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageSendBody {
+    /// The partner's node id.
+    pub to: String,
+    pub subject: String,
+    /// Plain text, line breaks allowed, up to 100,000 characters.
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub case_ref: Option<String>,
+    /// The handling code the recipient must apply: `H0`, `H1`, `H2` or `H3`.
+    pub handling: String,
+    /// The id of the message this one answers, which places it in that conversation.
+    #[serde(default)]
+    pub thread: Option<String>,
+    /// Files that go with the message, named by their SHA-256 (their content travels separately).
+    #[serde(default)]
+    pub attachments: Vec<MessageAttachment>,
+}
+
+/// A file that goes with a message, referred to by digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageAttachment {
+    /// The file name, without a path.
+    pub name: String,
+    /// SHA-256 of the content, 64 lowercase hex digits.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// `type/subtype`, for example `application/pdf`.
+    pub media_type: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MessageCreated {
+    /// The id of the signed envelope that carries the message.
+    pub id: String,
+    /// `queued` until the partner acknowledges it.
+    pub state: String,
+}
+
+/// A message sent to or received from a partner.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MessageBody {
+    pub id: String,
+    /// `outbox` (this node sent it) or `inbox` (a partner sent it).
+    pub direction: String,
+    pub from: String,
+    pub to: String,
+    /// When the sender sealed it (the signed timestamp).
+    pub created: String,
+    pub subject: String,
+    pub body: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread: Option<String>,
+    pub handling: String,
+    #[serde(default)]
+    pub attachments: Vec<MessageAttachment>,
+    /// Outbox: `queued`, `delivered` (the partner's signed receipt matched) or `failed` (given up); inbox:
+    /// `received`.
+    pub state: String,
+    /// Outbox: delivery attempts that failed so far.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<u32>,
+    /// Outbox: why the last attempt failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<String>,
+}

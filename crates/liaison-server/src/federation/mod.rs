@@ -18,6 +18,7 @@ use liaison_proto::federation::{Envelope, Payload, encode};
 use liaison_store::{PARTNER_ACTIVE, PartnerRow, Store};
 
 pub use inbound::{FEDERATION_PATH, federation_router};
+pub(crate) use outbox::enqueue;
 pub use outbox::{OutboxWorker, deliver_due};
 
 use crate::services::ServiceError;
@@ -192,6 +193,16 @@ pub fn spawn_federation(
     listener: tokio::net::TcpListener,
     stop: tokio::sync::watch::Receiver<bool>,
 ) -> Result<Vec<tokio::task::JoinHandle<()>>, ServiceError> {
+    spawn_federation_with(node, listener, stop, OutboxWorker::default())
+}
+
+/// [`spawn_federation`] with the outbox worker's settings (retry pace, polling) given.
+pub fn spawn_federation_with(
+    node: crate::Node,
+    listener: tokio::net::TcpListener,
+    stop: tokio::sync::watch::Receiver<bool>,
+    worker: OutboxWorker,
+) -> Result<Vec<tokio::task::JoinHandle<()>>, ServiceError> {
     let Some(federation) = node.federation.clone() else {
         return Err(ServiceError::Conflict(
             "this node has no federation identity".into(),
@@ -235,6 +246,6 @@ pub fn spawn_federation(
             }
         }
     });
-    let worker = tokio::spawn(OutboxWorker::default().run(node, until(stop)));
+    let worker = tokio::spawn(worker.run(node, until(stop)));
     Ok(vec![listening, worker])
 }

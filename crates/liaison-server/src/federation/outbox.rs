@@ -10,8 +10,8 @@ use liaison_federation::{
     Backoff, NextAttempt, Rejection, SenderAction, VerifyContext, open, open_payload,
     receipt_matches,
 };
-use liaison_proto::federation::{Envelope, KIND_RECEIPT, Receipt, decode};
-use liaison_store::{OutboxRow, PARTNER_ACTIVE};
+use liaison_proto::federation::{Envelope, KIND_RECEIPT, Receipt, decode, encode};
+use liaison_store::{OUTBOX_PENDING, OutboxRow, PARTNER_ACTIVE};
 
 use super::Federation;
 use super::inbound::process_inbox;
@@ -69,6 +69,32 @@ impl OutboxWorker {
     }
 }
 
+/// Stores a sealed envelope for delivery to its recipient (due at once) and wakes the worker: the one way a
+/// message enters the outbox.
+pub(crate) async fn enqueue(
+    node: &Node,
+    federation: &Federation,
+    envelope: &Envelope,
+) -> Result<(), ServiceError> {
+    let now = node.now();
+    node.store
+        .enqueue_outbox(&OutboxRow {
+            id: envelope.id.clone(),
+            recipient: envelope.to.clone(),
+            kind: envelope.kind.clone(),
+            envelope: encode(envelope),
+            created_at: now,
+            attempts: 0,
+            next_attempt_at: now,
+            state: OUTBOX_PENDING.to_owned(),
+            last_error: None,
+            delivered_at: None,
+        })
+        .await?;
+    federation.outbox_signal.notify_one();
+    Ok(())
+}
+
 /// Random in [0, 1) for backoff jitter, from the system's random source.
 fn jitter() -> f64 {
     (uuid::Uuid::new_v4().as_u128() >> 75) as f64 / (1u64 << 53) as f64
@@ -116,8 +142,7 @@ async fn deliver_one(
         return Ok(false);
     };
     let client = federation.client_for(&partner)?;
-    let answer =
-        super::post_bytes(&client, &partner, row.envelope.clone(), worker.timeout).await;
+    let answer = super::post_bytes(&client, &partner, row.envelope.clone(), worker.timeout).await;
     let error = match answer {
         Ok((200, body)) => {
             let now = node.now();

@@ -5,6 +5,7 @@ mod border;
 mod disclosures;
 mod error;
 mod extract;
+mod messages;
 mod openapi;
 mod routes;
 
@@ -62,6 +63,7 @@ pub fn router(node: Node) -> Router {
     routes::routes()
         .merge(border::routes())
         .merge(disclosures::routes())
+        .merge(messages::routes())
         .merge(openapi::docs_router())
         .fallback(unknown_route)
         .layer(middleware::from_fn(record_metrics))

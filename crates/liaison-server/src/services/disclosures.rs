@@ -9,12 +9,11 @@ use liaison_core::{RecordType, Role};
 use liaison_federation::{Step2, open_payload};
 use liaison_proto::api::{DisclosureBody, DisclosureCreated};
 use liaison_proto::federation::{
-    DecisionState, DisclosureDecision, DisclosureRequest, Envelope, Payload, encode,
+    DecisionState, DisclosureDecision, DisclosureRequest, Envelope, Payload,
 };
 use liaison_store::{
     DIRECTION_INCOMING, DIRECTION_OUTGOING, DISCLOSURE_APPROVED, DISCLOSURE_PENDING,
-    DISCLOSURE_REFUSED, DisclosureRow, OUTBOX_PENDING, OutboxRow, PARTNER_ACTIVE, PartnerRow,
-    StoredRecord,
+    DISCLOSURE_REFUSED, DisclosureRow, PARTNER_ACTIVE, PartnerRow, StoredRecord,
 };
 use serde_json::Value;
 
@@ -65,31 +64,16 @@ async fn send<P: Payload>(
     let Some(federation) = node.federation.clone() else {
         return Err(ServiceError::Conflict("this node does not federate".into()));
     };
-    let now = node.now();
     let envelope = federation.seal(
         node.id.as_str(),
         partner,
-        now,
+        node.now(),
         "H1",
         payload,
         thread,
         case_ref,
     )?;
-    node.store
-        .enqueue_outbox(&OutboxRow {
-            id: envelope.id.clone(),
-            recipient: partner.to_owned(),
-            kind: envelope.kind.clone(),
-            envelope: encode(&envelope),
-            created_at: now,
-            attempts: 0,
-            next_attempt_at: now,
-            state: OUTBOX_PENDING.to_owned(),
-            last_error: None,
-            delivered_at: None,
-        })
-        .await?;
-    federation.outbox_signal.notify_one();
+    crate::federation::enqueue(node, &federation, &envelope).await?;
     Ok(envelope.id)
 }
 
@@ -159,10 +143,7 @@ pub async fn request(
     .await?;
     let mut event = AuditEvent::new("disclosure.request", "ok")
         .object(format!("disclosure/{id}"))
-        .detail(format!(
-            "hit {hit_ref}; legal basis: {}",
-            row.legal_basis
-        ));
+        .detail(format!("hit {hit_ref}; legal basis: {}", row.legal_basis));
     event.purpose = Some(purpose.as_str().to_owned());
     event.case_ref = reason.case_ref.clone();
     event.recipients = vec![partner.to_owned()];
@@ -215,8 +196,7 @@ pub async fn get(node: &Node, caller: &Caller, id: &str) -> Result<DisclosureBod
             .ok_or_else(|| ServiceError::NotFound(format!("no disclosure request `{id}`")))?,
     };
     let with_record = row.direction == DIRECTION_OUTGOING && row.record.is_some();
-    let mut event =
-        AuditEvent::new("disclosure.read", "ok").object(format!("disclosure/{id}"));
+    let mut event = AuditEvent::new("disclosure.read", "ok").object(format!("disclosure/{id}"));
     if with_record {
         event.objects.push(format!("record from {}", row.partner));
     }
@@ -235,8 +215,8 @@ pub(crate) async fn receive_request(
     partner: &PartnerRow,
     envelope: &Envelope,
 ) -> Result<(), ServiceError> {
-    let request: DisclosureRequest = open_payload(envelope)
-        .map_err(|e| ServiceError::bad_field("payload", e.to_string()))?;
+    let request: DisclosureRequest =
+        open_payload(envelope).map_err(|e| ServiceError::bad_field("payload", e.to_string()))?;
     if node
         .store
         .get_disclosure(&request.request_id, DIRECTION_INCOMING)
@@ -284,23 +264,24 @@ pub(crate) async fn receive_request(
         Some(hit) if hit.expires_at <= now => Some("the hit reference has expired".to_owned()),
         Some(hit) => match agreement_with(node, &partner.node_id).await? {
             None => Some("there is no agreement with the requesting node".to_owned()),
-            Some(agreement) => match agreement.admit_disclosure(&request.purpose, hit.record_type)
-            {
-                Err(refusal) => Some(refusal.to_string()),
-                Ok(_) if agreement.step2 == Step2::Automatic => {
-                    decide(
-                        node,
-                        caller,
-                        &row,
-                        true,
-                        None,
-                        &format!("automatic (agreement version {})", agreement.version),
-                    )
-                    .await?;
-                    None
+            Some(agreement) => {
+                match agreement.admit_disclosure(&request.purpose, hit.record_type) {
+                    Err(refusal) => Some(refusal.to_string()),
+                    Ok(_) if agreement.step2 == Step2::Automatic => {
+                        decide(
+                            node,
+                            caller,
+                            &row,
+                            true,
+                            None,
+                            &format!("automatic (agreement version {})", agreement.version),
+                        )
+                        .await?;
+                        None
+                    }
+                    Ok(_) => None,
                 }
-                Ok(_) => None,
-            },
+            }
         },
     };
     if let Some(reason) = refusal {
@@ -349,7 +330,15 @@ pub async fn decide_request(
             row.state
         )));
     }
-    decide(node, caller, &row, approve, reason, &caller.actor.audit_name()).await?;
+    decide(
+        node,
+        caller,
+        &row,
+        approve,
+        reason,
+        &caller.actor.audit_name(),
+    )
+    .await?;
     let decided = node
         .store
         .get_disclosure(id, DIRECTION_INCOMING)
@@ -373,7 +362,11 @@ async fn decide(
     let mut refusal = reason.map(str::to_owned);
     if approve {
         match node.store.get_hit_ref(&row.hit_ref).await? {
-            Some(hit) => match node.store.get_record(hit.record_type, &hit.record_id).await? {
+            Some(hit) => match node
+                .store
+                .get_record(hit.record_type, &hit.record_id)
+                .await?
+            {
                 Some(stored) if stored.owner == node.id.as_str() => {
                     record = Some((hit.record_type, hit.record_id, stored));
                 }
@@ -473,8 +466,8 @@ pub(crate) async fn receive_decision(
     partner: &PartnerRow,
     envelope: &Envelope,
 ) -> Result<(), ServiceError> {
-    let decision: DisclosureDecision = open_payload(envelope)
-        .map_err(|e| ServiceError::bad_field("payload", e.to_string()))?;
+    let decision: DisclosureDecision =
+        open_payload(envelope).map_err(|e| ServiceError::bad_field("payload", e.to_string()))?;
     let Some(row) = node
         .store
         .get_disclosure(&decision.request_id, DIRECTION_OUTGOING)

@@ -6,6 +6,7 @@ pub mod border;
 pub mod checks;
 pub mod disclosures;
 pub mod federated;
+pub mod messages;
 pub mod partners;
 pub mod records;
 pub mod risk;

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 use liaison_core::{CountryCode, NodeId, Role};
+use liaison_server::federation::OutboxWorker;
 use liaison_server::services::Caller;
 use liaison_server::services::records::{CollectIssues, ImportOptions, JsonLinesSource};
 use liaison_server::{Clock, Node, NodeSettings};
@@ -113,8 +114,16 @@ pub struct TestNode {
     pub base: String,
     pub http: reqwest::Client,
     _dir: tempfile::TempDir,
-    /// Stops the node's federation listener and outbox worker when dropped.
-    _stop: tokio::sync::watch::Sender<bool>,
+    /// The node's federation listener and outbox worker, which stop when this is dropped.
+    federation: Option<FederationRun>,
+}
+
+/// A running federation listener and outbox worker, and how to start them again on the same address.
+struct FederationRun {
+    address: std::net::SocketAddr,
+    worker: OutboxWorker,
+    stop: tokio::sync::watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 pub async fn spawn_node() -> TestNode {
@@ -134,6 +143,7 @@ pub async fn spawn_node_with(settings: NodeSettings) -> TestNode {
 pub struct FederationSetup {
     pub federation: liaison_server::federation::Federation,
     pub listener: tokio::net::TcpListener,
+    pub worker: OutboxWorker,
 }
 
 /// Builds and serves a node on 127.0.0.1, loaded with the sample records or empty, federating when given
@@ -152,7 +162,10 @@ pub async fn build_node(
     let store = liaison_store::open(&url).await.unwrap();
     let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
     let (federation, federation_listener) = match federation {
-        Some(setup) => (Some(Arc::new(setup.federation)), Some(setup.listener)),
+        Some(setup) => (
+            Some(Arc::new(setup.federation)),
+            Some((setup.listener, setup.worker)),
+        ),
         None => (None, None),
     };
     let mut node = Node {
@@ -193,17 +206,30 @@ pub async fn build_node(
     tokio::spawn(async move {
         liaison_server::http::serve(listener, served, std::future::pending()).await
     });
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    if let Some(listener) = federation_listener {
-        liaison_server::federation::spawn_federation(node.clone(), listener, stopped).unwrap();
-    }
+    let federation = federation_listener.map(|(listener, worker)| {
+        let address = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let tasks = liaison_server::federation::spawn_federation_with(
+            node.clone(),
+            listener,
+            stopped,
+            worker,
+        )
+        .unwrap();
+        FederationRun {
+            address,
+            worker,
+            stop,
+            tasks,
+        }
+    });
     TestNode {
         node,
         clock,
         base,
         http: reqwest::Client::new(),
         _dir: dir,
-        _stop: stop,
+        federation,
     }
 }
 
@@ -221,6 +247,11 @@ pub fn agreement(partner: &str, step2: &str) -> String {
 /// certificates, each the partner of every other under [`agreement`]; the nodes whose flag in `samples` is
 /// set hold the sample records.
 pub async fn spawn_federation(samples: &[bool]) -> Vec<TestNode> {
+    spawn_federation_with(samples, OutboxWorker::default()).await
+}
+
+/// [`spawn_federation`] with the outbox workers' settings given.
+pub async fn spawn_federation_with(samples: &[bool], worker: OutboxWorker) -> Vec<TestNode> {
     liaison_crypto::install_crypto_provider();
     let names: Vec<(String, String)> = (0..samples.len())
         .map(|i| {
@@ -258,6 +289,7 @@ pub async fn spawn_federation(samples: &[bool]) -> Vec<TestNode> {
                 Some(FederationSetup {
                     federation,
                     listener,
+                    worker,
                 }),
             )
             .await,
@@ -287,6 +319,30 @@ pub async fn spawn_federation(samples: &[bool]) -> Vec<TestNode> {
 impl TestNode {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// Stops the node's federation listener (its port closes) and outbox worker, and waits until both have.
+    pub async fn stop_federation(&mut self) {
+        let run = self.federation.as_mut().expect("a federating node");
+        run.stop.send_replace(true);
+        for task in run.tasks.drain(..) {
+            task.await.unwrap();
+        }
+    }
+
+    /// Starts the federation listener and outbox worker again, on the address they had.
+    pub async fn start_federation(&mut self) {
+        let run = self.federation.as_mut().expect("a federating node");
+        let listener = tokio::net::TcpListener::bind(run.address).await.unwrap();
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        run.tasks = liaison_server::federation::spawn_federation_with(
+            self.node.clone(),
+            listener,
+            stopped,
+            run.worker,
+        )
+        .unwrap();
+        run.stop = stop;
     }
 
     /// A user with a known password.

@@ -7,6 +7,7 @@ mod api;
 mod border;
 mod cli;
 mod federation;
+mod federation_reliability;
 mod harness;
 mod scenario;
 mod screening;

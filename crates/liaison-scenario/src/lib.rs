@@ -20,6 +20,7 @@ mod output;
 mod plant;
 mod population;
 mod records;
+pub mod score;
 mod texts;
 mod travel;
 mod truth;

@@ -5,6 +5,7 @@ mod border;
 mod commands;
 mod config;
 mod demo;
+mod exercise;
 mod partner;
 mod scenario;
 
@@ -60,6 +61,11 @@ enum Command {
         #[command(subcommand)]
         command: partner::PartnerCommand,
     },
+    /// Score what trainees did on the nodes of an exercise against its ground truth.
+    Exercise {
+        #[command(subcommand)]
+        command: exercise::ExerciseCommand,
+    },
     /// Exercise data with ground truth.
     Scenario {
         #[command(subcommand)]
@@ -109,6 +115,7 @@ fn main() -> ExitCode {
             Command::ScreenManifest(args) => border::screen_manifest(&cli.data_dir, args).await,
             Command::Demo(args) => demo::demo(args).await,
             Command::Partner { command } => partner::partner(&cli.data_dir, command).await,
+            Command::Exercise { command } => exercise::exercise(command).await,
             Command::Scenario { command } => scenario::scenario(&cli.data_dir, command),
             Command::User { command } => commands::user(&cli.data_dir, command).await,
             Command::Token { command } => commands::token(&cli.data_dir, command).await,

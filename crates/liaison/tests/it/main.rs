@@ -6,6 +6,7 @@
 mod api;
 mod border;
 mod cli;
+mod exercise;
 mod federation;
 mod federation_reliability;
 mod harness;

@@ -960,3 +960,212 @@ async fn import(node: &liaison_server::Node, path: &Path) {
     .unwrap();
     assert_eq!(report.rejected, 0);
 }
+
+/// A network whose organiser and lieutenant are the sample's two persons, held by node-b.
+const FEDERATED_TRUTH: &str = r#"{
+  "liaison_scenario_ground_truth": 1, "exercise_date": "2026-12-01",
+  "countries": [{"code": "XAA", "node": "node-a"}, {"code": "XBB", "node": "node-b"}],
+  "identities": [
+    {"id": "i1", "kind": "network_member", "records": [{"node": "node-b", "person": "p1"}]},
+    {"id": "i2", "kind": "network_member", "records": [{"node": "node-b", "person": "p2"}]},
+    {"id": "i3", "kind": "network_member", "records": [{"node": "node-b", "person": "p99"}]}
+  ],
+  "networks": [{"id": "n1", "kind": "drug_smuggling", "operation": "Operation Sample", "members": [
+    {"identity": "i1", "role": "organiser"}, {"identity": "i2", "role": "lieutenant"}, {"identity": "i3", "role": "courier"}]}],
+  "manifests": []
+}"#;
+
+async fn post_json(node: &crate::harness::TestNode, token: &str, path: &str, body: Value) -> Value {
+    let response = node
+        .http
+        .post(node.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{path}: {}",
+        response.status()
+    );
+    response.json().await.unwrap()
+}
+
+async fn get_json(node: &crate::harness::TestNode, token: &str, path: &str) -> Value {
+    node.http
+        .get(node.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Polls until `check` holds, for at most 20 seconds.
+async fn until<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !check().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disclosure_requests_are_traced_to_network_members_across_two_nodes() {
+    let nodes = crate::harness::spawn_federation(&[false, true]).await;
+    let (a, b) = (&nodes[0], &nodes[1]);
+    let analyst = a.token("anna", &[Role::Analyst]).await;
+    let supervisor_b = b.token("boris", &[Role::Supervisor]).await;
+    let mut requests = Vec::new();
+    for (name, birth) in [
+        ("Wladimir Schtscherbakow", "1975-03-14"),
+        ("Ahmad Al-Rashid", "1981"),
+    ] {
+        let found = post_json(
+            a,
+            &analyst,
+            "/api/v1/screen",
+            serde_json::json!({"query": {"names": [name], "birth_date": birth},
+                               "purpose": "criminal_investigation", "scope": "federated"}),
+        )
+        .await;
+        let hit_ref = found["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["record"]["owner"] == "node-b")
+            .and_then(|h| h["hit_ref"].as_str())
+            .unwrap_or_else(|| panic!("node-b answers for {name}: {found}"))
+            .to_owned();
+        let created = post_json(
+            a,
+            &analyst,
+            "/api/v1/disclosure-requests",
+            serde_json::json!({"hit_ref": hit_ref, "purpose": "criminal_investigation",
+                               "legal_basis": "Art. 3 Directive (EU) 2023/977"}),
+        )
+        .await;
+        requests.push(created["id"].as_str().unwrap().to_owned());
+    }
+    // node-b approves the second request; the first stays pending.
+    let approved = requests[1].clone();
+    until("the request at node-b", || async {
+        get_json(
+            b,
+            &supervisor_b,
+            "/api/v1/disclosure-requests?direction=incoming",
+        )
+        .await
+        .as_array()
+        .is_some_and(|l| l.iter().any(|r| r["id"] == approved.as_str()))
+    })
+    .await;
+    post_json(
+        b,
+        &supervisor_b,
+        &format!("/api/v1/disclosure-requests/{approved}/approve"),
+        serde_json::json!({}),
+    )
+    .await;
+    until("the record at node-a", || async {
+        get_json(
+            a,
+            &analyst,
+            "/api/v1/disclosure-requests?direction=outgoing",
+        )
+        .await
+        .as_array()
+        .is_some_and(|l| {
+            l.iter()
+                .any(|r| r["id"] == approved.as_str() && r["state"] == "approved")
+        })
+    })
+    .await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let truth = dir.path().join("ground_truth.json");
+    std::fs::write(&truth, FEDERATED_TRUTH).unwrap();
+    let trainer_a = a.token("trainer", &[Role::Supervisor, Role::Auditor]).await;
+    let trainer_b = b.token("trainer", &[Role::Supervisor, Role::Auditor]).await;
+    let score_with = |read_b: bool| {
+        let mut args = vec![
+            "exercise".to_owned(),
+            "score".into(),
+            "--json".into(),
+            "--ground-truth".into(),
+            truth.display().to_string(),
+            "--node".into(),
+            format!("node-a={}", a.base),
+            "--token".into(),
+            format!("node-a={trainer_a}"),
+        ];
+        if read_b {
+            args.extend([
+                "--node".into(),
+                format!("node-b={}", b.base),
+                "--token".into(),
+                format!("node-b={trainer_b}"),
+            ]);
+        }
+        run_score(args)
+    };
+
+    // Both logs read: the pending request is traced through the search and node-b's answer.
+    let out = score_with(true).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let scored: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let node_a = &scored["nodes"][0];
+    assert_eq!(
+        node_a["disclosures"],
+        serde_json::json!({"requested": 2, "attributed": 2, "on_network_members": 2})
+    );
+    let members = &node_a["networks"][0];
+    assert_eq!(members["identified"], 2, "{members}");
+    assert_eq!(members["weight_identified"], 5);
+    assert_eq!(members["weight"], 6);
+    let by: Vec<(String, Value)> = members["identified_members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["identity"].as_str().unwrap().to_owned(), m["by"].clone()))
+        .collect();
+    assert_eq!(
+        by,
+        vec![
+            ("i1".into(), serde_json::json!(["disclosure_requested"])),
+            ("i2".into(), serde_json::json!(["disclosure_requested"]))
+        ]
+    );
+    // Only the network section has something to score: 5 of 6.
+    assert_eq!(node_a["score"], 83.3);
+    assert_eq!(node_a["sections"]["wanted"], Value::Null);
+    assert_eq!(scored["overall"]["disclosures"]["requested"], 2);
+    assert!(
+        scored["warnings"].as_array().unwrap().is_empty(),
+        "{scored}"
+    );
+
+    // node-a alone: its own log names the record it received; the pending request cannot be traced.
+    let out = score_with(false).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let scored: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        scored["nodes"][0]["disclosures"],
+        serde_json::json!({"requested": 2, "attributed": 1, "on_network_members": 1})
+    );
+    let warnings = scored["warnings"].to_string();
+    assert!(
+        warnings.contains("1 of 2 disclosure requests could not be traced"),
+        "{warnings}"
+    );
+}

@@ -23,7 +23,7 @@ use liaison_store::{ScreeningHitRow, ScreeningRunRow};
 
 use super::checks::{IdentifierField, ObjectMatch};
 use super::records::{AccessReason, READ_ROLES, check_purpose};
-use super::screening::{ScreeningIndex, alerts_on};
+use super::screening::{ScreeningIndex, alerts_on, explanation_items, rounded_score};
 use super::{AuditEvent, Caller, ServiceError, record_audit, require_role};
 use crate::Node;
 
@@ -206,17 +206,9 @@ async fn screen_subjects(
                     id: Some(hit.id.clone()),
                     owner: node.id.to_string(),
                 }),
-                score: (hit.score * 1000.0).round() / 1000.0,
+                score: rounded_score(&hit),
                 band: hit.band.as_str().into(),
-                explanation: hit
-                    .explanation
-                    .iter()
-                    .map(|c| ExplanationItem {
-                        feature: c.feature.into(),
-                        text: c.text.clone(),
-                        weight: (c.weight * 100.0).round() / 100.0,
-                    })
-                    .collect(),
+                explanation: explanation_items(&hit),
                 alerts,
                 rule: None,
             });

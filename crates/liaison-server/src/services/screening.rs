@@ -473,17 +473,9 @@ pub async fn screen(
                     id: Some(hit.id.clone()),
                     owner: node.id.to_string(),
                 },
-                score: (hit.score * 1000.0).round() / 1000.0,
+                score: rounded_score(hit),
                 band: hit.band.as_str().into(),
-                explanation: hit
-                    .explanation
-                    .iter()
-                    .map(|c| ExplanationItem {
-                        feature: c.feature.into(),
-                        text: c.text.clone(),
-                        weight: (c.weight * 100.0).round() / 100.0,
-                    })
-                    .collect(),
+                explanation: explanation_items(hit),
                 alerts: alerts_on(node, hit.record_type, &hit.id).await?,
                 hit_ref: None,
             });
@@ -574,6 +566,23 @@ async fn for_each_page<T: Send + 'static>(
                 .collect()
         }));
     }
+}
+
+/// The engine's score as the API shows it: three decimals.
+pub(crate) fn rounded_score(hit: &liaison_matching::Hit) -> f64 {
+    (hit.score * 1000.0).round() / 1000.0
+}
+
+/// The engine's explanation of a hit in the API's words, weights to two decimals.
+pub(crate) fn explanation_items(hit: &liaison_matching::Hit) -> Vec<ExplanationItem> {
+    hit.explanation
+        .iter()
+        .map(|c| ExplanationItem {
+            feature: c.feature.into(),
+            text: c.text.clone(),
+            weight: (c.weight * 100.0).round() / 100.0,
+        })
+        .collect()
 }
 
 /// Whether any alert is about the record.

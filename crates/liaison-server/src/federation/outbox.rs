@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use liaison_federation::{
     Backoff, NextAttempt, Rejection, SenderAction, VerifyContext, open, open_payload,
     receipt_matches,
@@ -54,14 +55,21 @@ impl OutboxWorker {
         };
         let mut shutdown = std::pin::pin!(shutdown);
         loop {
-            if let Err(error) = deliver_due(&node, &self).await {
-                tracing::warn!(%error, "outbox pass failed");
-            }
+            // A full pass means more may be due already: go on at once instead of waiting for `poll`.
+            let more = match deliver_pass(&node, &self).await {
+                Ok(pass) => pass.due == PASS as usize,
+                Err(error) => {
+                    tracing::warn!(%error, "outbox pass failed");
+                    false
+                }
+            };
             if let Err(error) = retry_inbox(&node).await {
                 tracing::warn!(%error, "inbox retry failed");
             }
             tokio::select! {
+                biased;
                 () = &mut shutdown => return,
+                () = std::future::ready(()), if more => {}
                 () = federation.outbox_signal.notified() => {}
                 () = tokio::time::sleep(self.poll) => {}
             }
@@ -103,25 +111,47 @@ fn jitter() -> f64 {
 /// One pass: sends every due envelope (up to a pass's worth) and records each outcome. Returns how many were
 /// delivered.
 pub async fn deliver_due(node: &Node, worker: &OutboxWorker) -> Result<usize, ServiceError> {
+    Ok(deliver_pass(node, worker).await?.delivered)
+}
+
+/// What one pass did.
+struct Pass {
+    /// Envelopes that were due (at most [`PASS`]).
+    due: usize,
+    delivered: usize,
+}
+
+async fn deliver_pass(node: &Node, worker: &OutboxWorker) -> Result<Pass, ServiceError> {
     let Some(federation) = node.federation.clone() else {
-        return Ok(0);
+        return Ok(Pass {
+            due: 0,
+            delivered: 0,
+        });
     };
     let due = node.store.due_outbox(node.now(), PASS).await?;
+    // Up to PARALLEL deliveries in flight, a new one starting as soon as one ends, so one slow answer does
+    // not hold up the others. Every outcome is recorded before the first error (if any) is returned.
+    let deliveries: Vec<_> = due
+        .iter()
+        .map(|row| deliver_one(node, &federation, worker, row))
+        .collect();
+    let mut outcomes = futures_util::stream::iter(deliveries).buffer_unordered(PARALLEL);
     let mut delivered = 0;
-    for batch in due.chunks(PARALLEL) {
-        let outcomes = futures_util::future::join_all(
-            batch
-                .iter()
-                .map(|row| deliver_one(node, &federation, worker, row)),
-        )
-        .await;
-        for outcome in outcomes {
-            if outcome? {
-                delivered += 1;
-            }
+    let mut failure = None;
+    while let Some(outcome) = outcomes.next().await {
+        match outcome {
+            Ok(true) => delivered += 1,
+            Ok(false) => {}
+            Err(error) => failure = failure.or(Some(error)),
         }
     }
-    Ok(delivered)
+    match failure {
+        Some(error) => Err(error),
+        None => Ok(Pass {
+            due: due.len(),
+            delivered,
+        }),
+    }
 }
 
 async fn deliver_one(

@@ -532,7 +532,7 @@ async fn a_partner_killed_in_the_middle_of_a_burst_gets_every_message_exactly_on
             .map(|m| (m["id"].as_str().unwrap().to_owned(), content_hash(m)))
             .collect()
     };
-    let (_, outbox) = get(&a, &officer, "/api/v1/messages?direction=outbox&limit=1000").await;
+    let (_, outbox) = get(a, &officer, "/api/v1/messages?direction=outbox&limit=1000").await;
     let outbox_list = outbox.as_array().unwrap();
     assert!(outbox_list.iter().all(|m| m["state"] == "delivered"));
     assert!(

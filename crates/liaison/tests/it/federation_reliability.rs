@@ -273,6 +273,11 @@ async fn a_message_reaches_the_partner_and_both_sides_audit_it() {
     assert_eq!(problem["errors"][0]["pointer"], "direction");
     let (status, _) = get(a, &officer, "/api/v1/messages?direction=outbox&limit=0").await;
     assert_eq!(status, 400);
+
+    let (_, openapi) = get(a, &officer, "/api/v1/openapi.json").await;
+    for path in ["/api/v1/messages", "/api/v1/messages/{id}"] {
+        assert!(openapi["paths"].get(path).is_some(), "{path} documented");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

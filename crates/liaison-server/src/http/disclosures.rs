@@ -40,9 +40,14 @@ pub(super) async fn create_request(
         purpose: body.purpose,
         case_ref: body.case_ref,
     };
-    let created =
-        disclosures::request(&state.node, &caller, &body.hit_ref, &body.legal_basis, &reason)
-            .await?;
+    let created = disclosures::request(
+        &state.node,
+        &caller,
+        &body.hit_ref,
+        &body.legal_basis,
+        &reason,
+    )
+    .await?;
     Ok((StatusCode::CREATED, axum::Json(created)))
 }
 

@@ -343,8 +343,7 @@ pub(super) async fn screen(
         case_ref: body.case_ref.clone(),
     };
     let limit = body.limit.unwrap_or(10);
-    let mut responses =
-        screening::screen(&state.node, &caller, &[query], &reason, limit).await?;
+    let mut responses = screening::screen(&state.node, &caller, &[query], &reason, limit).await?;
     let mut response = responses.pop().ok_or_else(|| ApiError {
         status: StatusCode::INTERNAL_SERVER_ERROR,
         title: "Internal error",

@@ -7,7 +7,9 @@
 use std::time::{Duration, Instant};
 
 use liaison_core::Purpose;
-use liaison_federation::{Agreement, SearchRefusal, VerifyContext, open, open_payload, refused_search};
+use liaison_federation::{
+    Agreement, SearchRefusal, VerifyContext, open, open_payload, refused_search,
+};
 use liaison_proto::api::{ExplanationItem, HitRecord, PartnerStatus, ScreenHit, ScreenQuery};
 use liaison_proto::federation::{
     Envelope, HitBand, KIND_SEARCH_RESPONSE, SearchRequest, SearchResponse, SearchStatus,
@@ -36,7 +38,11 @@ pub(crate) async fn agreement_with(
         .ok()
         .and_then(|file| Agreement::from_file(&file, u32::try_from(row.version).ok()?).ok());
     if compiled.is_none() {
-        tracing::error!(partner, version = row.version, "stored agreement does not compile");
+        tracing::error!(
+            partner,
+            version = row.version,
+            "stored agreement does not compile"
+        );
     }
     Ok(compiled)
 }
@@ -46,9 +52,7 @@ pub(crate) async fn agreement_with(
 fn partner_hit(partner: &str, hit: &liaison_proto::federation::PartnerHit) -> ScreenHit {
     let mut explanation = vec![ExplanationItem {
         feature: "partner".into(),
-        text: format!(
-            "{partner} holds a matching record; ask for disclosure to see it"
-        ),
+        text: format!("{partner} holds a matching record; ask for disclosure to see it"),
         weight: 0.0,
     }];
     if let Some(summary) = &hit.summary {
@@ -145,7 +149,12 @@ async fn ask(
     partner: PartnerRow,
     request: SearchRequest,
     deadline: Duration,
-) -> (String, &'static str, u64, Vec<liaison_proto::federation::PartnerHit>) {
+) -> (
+    String,
+    &'static str,
+    u64,
+    Vec<liaison_proto::federation::PartnerHit>,
+) {
     let started = Instant::now();
     let elapsed = |started: Instant| started.elapsed().as_millis() as u64;
     let outcome = async {
@@ -263,11 +272,12 @@ pub async fn answer_search(
         None => Err(refuse(SearchRefusal::NoAgreement)),
         Some(agreement) => match agreement.admit_search(&request.purpose) {
             Err(refusal) => Err(refuse(refusal)),
-            Ok(_) if !federation.take_rate(
-                &partner.node_id,
-                agreement.rate_limit_per_minute,
-                now,
-            ) =>
+            Ok(_)
+                if !federation.take_rate(
+                    &partner.node_id,
+                    agreement.rate_limit_per_minute,
+                    now,
+                ) =>
             {
                 Err(refuse(SearchRefusal::RateLimited))
             }

@@ -57,7 +57,8 @@ pub async fn add_partner(
     agreement_text: &str,
 ) -> Result<(PartnerRow, i64), ServiceError> {
     require_role(node, caller, &[Role::Admin], "partner.add", None).await?;
-    let card = decode_card(card_text).map_err(|e| ServiceError::bad_field("card", e.to_string()))?;
+    let card =
+        decode_card(card_text).map_err(|e| ServiceError::bad_field("card", e.to_string()))?;
     verify_card(&card).map_err(|e| ServiceError::bad_field("card", e.to_string()))?;
     let fingerprint = liaison_crypto::cert_fingerprint_pem(&card.tls_certificate)
         .map_err(|e| ServiceError::bad_field("card.tls_certificate", e.to_string()))?;
@@ -92,7 +93,8 @@ pub async fn add_partner(
             ),
         ));
     }
-    Agreement::from_file(&file, 1).map_err(|e| ServiceError::bad_field("agreement", e.to_string()))?;
+    Agreement::from_file(&file, 1)
+        .map_err(|e| ServiceError::bad_field("agreement", e.to_string()))?;
     let now = node.now();
     let row = PartnerRow {
         node_id: card.node_id.clone(),
@@ -110,7 +112,12 @@ pub async fn add_partner(
     node.store.put_partner(&row).await?;
     let agreement = node
         .store
-        .add_agreement(&row.node_id, agreement_text, &caller.actor.audit_name(), now)
+        .add_agreement(
+            &row.node_id,
+            agreement_text,
+            &caller.actor.audit_name(),
+            now,
+        )
         .await?;
     if let Some(federation) = &node.federation {
         federation.reload_pins(node.store.as_ref()).await?;
@@ -148,7 +155,14 @@ pub async fn list_partners(
     node: &Node,
     caller: &Caller,
 ) -> Result<Vec<(PartnerRow, Option<i64>)>, ServiceError> {
-    require_role(node, caller, &[Role::Admin, Role::Supervisor], "partner.list", None).await?;
+    require_role(
+        node,
+        caller,
+        &[Role::Admin, Role::Supervisor],
+        "partner.list",
+        None,
+    )
+    .await?;
     let mut out = Vec::new();
     for partner in node.store.list_partners().await? {
         let version = node

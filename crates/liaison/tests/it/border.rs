@@ -7,7 +7,7 @@ use liaison_core::Role;
 use liaison_formats::mrz::{MrzFields, MrzFormat, generate};
 use serde_json::{Value, json};
 
-use crate::harness::{Cli, SAMPLE, TestNode, spawn_node, stderr, stdout};
+use crate::harness::{Cli, SAMPLE, TestNode, post, spawn_node, stderr, stdout};
 
 fn wanted_passport() -> Vec<String> {
     generate(&MrzFields {
@@ -25,19 +25,6 @@ fn wanted_passport() -> Vec<String> {
         optional_data_2: String::new(),
     })
     .unwrap()
-}
-
-async fn post(node: &TestNode, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let response = node
-        .http
-        .post(node.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 async fn post_manifest(node: &TestNode, token: &str, query: &str, body: &str) -> (u16, Value) {

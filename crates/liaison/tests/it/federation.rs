@@ -1,54 +1,13 @@
 //! Three nodes federated on 127.0.0.1 with real certificates: a federated search, a disclosure approved by
 //! the owner's supervisor, and what both audit logs say; refusals of what must not get through.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use liaison_core::Role;
 use liaison_proto::federation::{SearchRequest, encode};
 use serde_json::{Value, json};
 
-use crate::harness::{TestNode, spawn_federation};
-
-async fn post(node: &TestNode, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let response = node
-        .http
-        .post(node.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn get(node: &TestNode, token: &str, path: &str) -> (u16, Value) {
-    let response = node
-        .http
-        .get(node.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-/// Polls until `check` gives a value, or fails after `within`.
-async fn eventually<T, F, Fut>(within: Duration, what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
+use crate::harness::{TestNode, eventually, get, post, spawn_federation};
 
 async fn audit(node: &TestNode) -> Vec<liaison_store::AuditEntry> {
     node.node.store.audit_page(0, 10_000).await.unwrap()

@@ -19,46 +19,14 @@ use liaison_store::PARTNER_REVOKED;
 use serde_json::{Value, json};
 
 use crate::harness::{
-    Cli, TestClock, TestNode, agreement, spawn_federation, spawn_federation_with,
+    Cli, TestClock, TestNode, agreement, eventually, get, post, spawn_federation,
+    spawn_federation_with,
 };
-
-async fn post(node: &TestNode, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let response = node
-        .http
-        .post(node.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn get(node: &TestNode, token: &str, path: &str) -> (u16, Value) {
-    get_url(&node.http, token, &node.url(path)).await
-}
 
 async fn get_url(http: &reqwest::Client, token: &str, url: &str) -> (u16, Value) {
     let response = http.get(url).bearer_auth(token).send().await.unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
-}
-
-/// Polls until `check` gives a value, or fails after `within`.
-async fn eventually<T, F, Fut>(within: Duration, what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
 }
 
 /// An outbox worker that retries within tens of milliseconds, so a test waits for a partner's return

@@ -383,3 +383,60 @@ impl TestNode {
             .collect()
     }
 }
+
+/// Posts JSON with a bearer token; the status and the JSON answer (null when the body is not JSON).
+pub async fn post(
+    node: &TestNode,
+    token: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let response = node
+        .http
+        .post(node.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (
+        status,
+        response.json().await.unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// Gets with a bearer token; the status and the JSON answer (null when the body is not JSON).
+pub async fn get(node: &TestNode, token: &str, path: &str) -> (u16, serde_json::Value) {
+    let response = node
+        .http
+        .get(node.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (
+        status,
+        response.json().await.unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// Polls until `check` gives a value, or fails after `within`: tests never sleep for a fixed time.
+pub async fn eventually<T, F, Fut>(within: std::time::Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+}

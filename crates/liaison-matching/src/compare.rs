@@ -344,7 +344,8 @@ fn compare_transcribed(q: &TokenInfo, r: &TokenInfo) -> Option<TokenMatch> {
         // three consonants or more count there.
         let short_allowed = native.script != ScriptClass::Han;
         let similarity = match (cost, evidence) {
-            (0 | 1, 3..) => SIM_TRANSCRIBED,
+            (0 | 1, 4..) => SIM_TRANSCRIBED_LONG,
+            (0 | 1, 3) => SIM_TRANSCRIBED,
             (0 | 1, 2) if short_allowed => SIM_TRANSCRIBED_SHORT,
             (0, 1) if short_allowed => SIM_TRANSCRIBED_SINGLE,
             (2, 4..) => SIM_TRANSCRIBED_ONE_OFF,

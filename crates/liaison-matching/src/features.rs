@@ -5,6 +5,7 @@
 
 use crate::compare::Likeness;
 use crate::evidence::DateAgreement;
+use crate::text::ScriptClass;
 use crate::weights::*;
 
 /// One piece of evidence with its own weight. Name agreements are grouped by how the tokens agree: each
@@ -24,6 +25,7 @@ pub enum Feature {
     NameSimilar,
     NameTranscribed,
     NameTranscribedWeak,
+    NameTranscribedHan,
     NameFrame,
     NameParticleAttached,
     ParticleAgrees,
@@ -75,6 +77,7 @@ impl Feature {
         Feature::NameSimilar,
         Feature::NameTranscribed,
         Feature::NameTranscribedWeak,
+        Feature::NameTranscribedHan,
         Feature::NameFrame,
         Feature::NameParticleAttached,
         Feature::ParticleAgrees,
@@ -125,6 +128,7 @@ impl Feature {
             Feature::NameSimilar => CREDIT_SIMILAR,
             Feature::NameTranscribed => CREDIT_TRANSCRIBED,
             Feature::NameTranscribedWeak => CREDIT_TRANSCRIBED_WEAK,
+            Feature::NameTranscribedHan => CREDIT_TRANSCRIBED_HAN,
             Feature::NameFrame => CREDIT_FRAME,
             Feature::NameParticleAttached => CREDIT_PARTICLE_ATTACHED,
             Feature::ParticleAgrees => PARTICLE_WEIGHT_FACTOR,
@@ -176,6 +180,7 @@ impl Feature {
             Feature::NameSimilar => "CREDIT_SIMILAR",
             Feature::NameTranscribed => "CREDIT_TRANSCRIBED",
             Feature::NameTranscribedWeak => "CREDIT_TRANSCRIBED_WEAK",
+            Feature::NameTranscribedHan => "CREDIT_TRANSCRIBED_HAN",
             Feature::NameFrame => "CREDIT_FRAME",
             Feature::NameParticleAttached => "CREDIT_PARTICLE_ATTACHED",
             Feature::ParticleAgrees => "PARTICLE_WEIGHT_FACTOR",
@@ -224,6 +229,12 @@ impl Feature {
             Likeness::Typo(1) => Feature::NameTypo1,
             Likeness::Typo(_) => Feature::NameTypo2,
             Likeness::Similar => Feature::NameSimilar,
+            // Chinese characters also write native Chinese and Japanese names, whose pinyin meets foreign
+            // names by chance more often than a transcription in another script does.
+            Likeness::Transcribed {
+                script: ScriptClass::Han,
+                ..
+            } => Feature::NameTranscribedHan,
             Likeness::Transcribed { exact: true, .. } => Feature::NameTranscribed,
             Likeness::Transcribed { exact: false, .. } => Feature::NameTranscribedWeak,
             Likeness::ForeignTranscription => Feature::NameFrame,

@@ -872,12 +872,7 @@ pub fn evaluate(
     // closer look, however common such names are: at least `possible` (unless the sex differs).
     let sex_differs = compare_sex(raw.sex, person.sex) == Some(false);
     let floor = logit(POSSIBLE_THRESHOLD) + NAME_ONLY_CAP_MARGIN;
-    if raw.birth_date.is_none()
-        && document.is_none()
-        && names_complete
-        && !sex_differs
-        && log_odds < floor
-    {
+    if !date_compared && document.is_none() && names_complete && !sex_differs && log_odds < floor {
         if let Some(out) = explanation.as_deref_mut() {
             out.push(Contribution {
                 feature: "band_floor",

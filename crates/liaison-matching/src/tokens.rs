@@ -168,12 +168,12 @@ impl TokenInfo {
         }
         // Cyrillic tokens are found through their transliterations already.
         if !self.units.is_empty() && !query && self.script != ScriptClass::Cyrillic {
-            transcription::blocking_keys(&self.units, true, TRANSCRIBED_KEY, out);
+            transcription::blocking_keys(&self.units, true, TRANSCRIBED_KEY, 2, out);
         } else if self.script == ScriptClass::Latin && query {
             let mut units = Vec::new();
             for form in self.forms.iter() {
                 transcription::latin_units(&form.latin, &mut units);
-                transcription::blocking_keys(&units, false, TRANSCRIBED_KEY, out);
+                transcription::blocking_keys(&units, false, TRANSCRIBED_KEY, 2, out);
             }
         }
         let frames =

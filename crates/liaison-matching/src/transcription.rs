@@ -776,10 +776,11 @@ fn groups_of(unit: &Unit, native: bool, out: &mut Vec<u8>) {
 const MAX_KEYS: usize = 8;
 
 /// Blocking keys from units: the sequence of coarse groups (silent letters left out, repeats merged),
-/// one per reading of the ambiguous units, at most [`MAX_KEYS`]; only sequences of two groups or more.
+/// one per reading of the ambiguous units, at most [`MAX_KEYS`]; only sequences of `min_len` groups or
+/// more (at least two).
 /// `tag` separates the keys of native records (looked up by Latin query tokens) from those of Latin
 /// records (looked up by native query tokens).
-pub fn blocking_keys(units: &[Unit], native: bool, tag: u8, out: &mut Vec<u64>) {
+pub fn blocking_keys(units: &[Unit], native: bool, tag: u8, min_len: usize, out: &mut Vec<u64>) {
     let mut options: Vec<Vec<u8>> = Vec::with_capacity(units.len());
     let mut scratch = Vec::new();
     for unit in units {
@@ -810,7 +811,7 @@ pub fn blocking_keys(units: &[Unit], native: bool, tag: u8, out: &mut Vec<u64>) 
         keys = grown;
     }
     for key in keys {
-        if key.len() >= 2 {
+        if key.len() >= min_len.max(2) {
             out.push(hash_bytes(tag, &key));
         }
     }
@@ -950,9 +951,9 @@ mod tests {
         ];
         for (written, script, spelling) in pairs {
             let mut a = Vec::new();
-            blocking_keys(&native(written, script), true, b'n', &mut a);
+            blocking_keys(&native(written, script), true, b'n', 2, &mut a);
             let mut b = Vec::new();
-            blocking_keys(&latin(spelling), false, b'n', &mut b);
+            blocking_keys(&latin(spelling), false, b'n', 2, &mut b);
             assert!(
                 a.iter().any(|k| b.contains(k)),
                 "{written} / {spelling}: {a:?} {b:?}"

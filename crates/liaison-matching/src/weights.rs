@@ -12,7 +12,7 @@ pub const STRONG_THRESHOLD: f64 = 0.85;
 pub const POSSIBLE_THRESHOLD: f64 = 0.5;
 
 /// Log-odds before any evidence: two records are, a priori, not the same person.
-pub const BIAS: f64 = -5.24;
+pub const BIAS: f64 = -5.09;
 
 // ---- names -------------------------------------------------------------------------------------------
 
@@ -30,9 +30,9 @@ pub const NEUTRAL_TOKEN_FREQUENCY: f64 = 1.0e-3;
 /// hundred records) does not call every name rare.
 pub const FREQUENCY_PRIOR_COUNT: f64 = 2000.0;
 /// Weight factor of tokens that are particles (al, bin, van, de...): they agree by habit, not by identity.
-pub const PARTICLE_WEIGHT_FACTOR: f64 = 0.84;
+pub const PARTICLE_WEIGHT_FACTOR: f64 = 0.81;
 /// Weight of an initial agreeing with a full token (V ~ VLADIMIR).
-pub const INITIAL_WEIGHT: f64 = 1.71;
+pub const INITIAL_WEIGHT: f64 = 1.86;
 
 /// Token similarity below which two tokens are not taken as the same name at all.
 pub const TOKEN_MATCH_MIN_SIMILARITY: f64 = 0.78;
@@ -51,6 +51,8 @@ pub const SIM_TRANSCRIPTION: f64 = 0.84;
 /// by one as that script writes foreign names (GARLAND / غارلاند, TREVOR / トレバー), at least three of them
 /// (see `transcription.rs`)...
 pub const SIM_TRANSCRIBED: f64 = 0.92;
+/// ...at least four of them...
+pub const SIM_TRANSCRIBED_LONG: f64 = 0.95;
 /// ...only two of them (PAUL / بول)...
 pub const SIM_TRANSCRIBED_SHORT: f64 = 0.85;
 /// ...only one (ORI / אורי): the vowels of a syllabic script or the letters' order must do the rest...
@@ -64,36 +66,37 @@ pub const PARTIAL_CREDIT_AT_MIN: f64 = 0.25;
 
 /// Factors on the credit of an agreeing name token, by how it agrees (fitted, see `fit_weights.rs`): the
 /// token earns weight × credit(similarity) × this factor.
-pub const CREDIT_EXACT: f64 = 2.02;
-pub const CREDIT_TRANSLITERATION: f64 = 1.79;
+pub const CREDIT_EXACT: f64 = 2.04;
+pub const CREDIT_TRANSLITERATION: f64 = 1.78;
 pub const CREDIT_COMMON_SPELLING: f64 = 1.70;
-pub const CREDIT_SKELETON: f64 = 2.02;
-pub const CREDIT_CONSONANTS: f64 = 3.02;
-pub const CREDIT_SOUNDS_ALIKE: f64 = 1.90;
-pub const CREDIT_TYPO_1: f64 = 1.97;
-pub const CREDIT_TYPO_2: f64 = 1.15;
+pub const CREDIT_SKELETON: f64 = 2.06;
+pub const CREDIT_CONSONANTS: f64 = 2.98;
+pub const CREDIT_SOUNDS_ALIKE: f64 = 1.97;
+pub const CREDIT_TYPO_1: f64 = 2.04;
+pub const CREDIT_TYPO_2: f64 = 1.32;
 pub const CREDIT_SIMILAR: f64 = 0.00;
-pub const CREDIT_TRANSCRIBED: f64 = 2.63;
-pub const CREDIT_TRANSCRIBED_WEAK: f64 = 1.29;
-pub const CREDIT_FRAME: f64 = 1.22;
-pub const CREDIT_PARTICLE_ATTACHED: f64 = 0.91;
+pub const CREDIT_TRANSCRIBED: f64 = 2.73;
+pub const CREDIT_TRANSCRIBED_HAN: f64 = 2.35;
+pub const CREDIT_TRANSCRIBED_WEAK: f64 = 1.89;
+pub const CREDIT_FRAME: f64 = 1.00;
+pub const CREDIT_PARTICLE_ATTACHED: f64 = 0.61;
 
 /// Penalties (log-odds, negative) for a query token that found no counterpart in the record, by role.
-pub const UNMATCHED_QUERY_GIVEN_OR_FAMILY: f64 = -2.19;
-pub const UNMATCHED_QUERY_MIDDLE: f64 = -0.81;
-pub const UNMATCHED_QUERY_PATRONYMIC: f64 = -1.72;
-pub const UNMATCHED_QUERY_INITIAL: f64 = -1.42;
+pub const UNMATCHED_QUERY_GIVEN_OR_FAMILY: f64 = -2.27;
+pub const UNMATCHED_QUERY_MIDDLE: f64 = -0.91;
+pub const UNMATCHED_QUERY_PATRONYMIC: f64 = -2.19;
+pub const UNMATCHED_QUERY_INITIAL: f64 = -1.09;
 /// Penalties for a record token the query does not mention: milder, a query often omits parts.
-pub const UNMATCHED_RECORD_GIVEN_OR_FAMILY: f64 = -1.44;
-pub const UNMATCHED_RECORD_MIDDLE: f64 = -0.47;
-pub const UNMATCHED_RECORD_PATRONYMIC: f64 = -0.68;
+pub const UNMATCHED_RECORD_GIVEN_OR_FAMILY: f64 = -1.77;
+pub const UNMATCHED_RECORD_MIDDLE: f64 = -0.74;
+pub const UNMATCHED_RECORD_PATRONYMIC: f64 = -1.11;
 /// Cap on all unmatched-token penalties of one name comparison (alias lists with many tokens).
 pub const UNMATCHED_TOTAL_MIN: f64 = -6.0;
 /// Most that names can add: beyond it, more agreeing tokens (long Arabic names of five parts) should not
 /// outweigh a clear date-of-birth conflict.
 pub const NAME_LOG_ODDS_MAX: f64 = 13.0;
 /// Log-odds when no name token agrees at all (names given on both sides).
-pub const NO_NAME_AGREEMENT: f64 = -4.58;
+pub const NO_NAME_AGREEMENT: f64 = -5.02;
 /// Diminishing returns of name evidence: the agreeing tokens, strongest first, count with these factors
 /// (the last for the fourth and every further one). Two agreeing parts identify a name; a third and fourth add little, because the
 /// parts of one person's name are not independent (family chains, shared tribal or double surnames), so
@@ -109,9 +112,9 @@ pub const NAME_ONLY_STRONG_MIN_SIMILARITY: f64 = 0.95;
 /// a flat penalty, each query given or family name the record lacks costs this much more, and what
 /// inexact agreements (typos, similar spellings) fall short of full credit is counted this many times
 /// again. A traveller who shares one name and resembles another is the common false hit without a date.
-pub const NAME_ONLY_BIAS: f64 = -1.31;
-pub const NAME_ONLY_UNMATCHED_QUERY: f64 = -1.76;
-pub const NAME_ONLY_UNMATCHED_RECORD: f64 = -1.17;
+pub const NAME_ONLY_BIAS: f64 = -1.40;
+pub const NAME_ONLY_UNMATCHED_QUERY: f64 = -1.86;
+pub const NAME_ONLY_UNMATCHED_RECORD: f64 = -0.63;
 pub const NAME_ONLY_SHORTFALL_FACTOR: f64 = 1.55;
 /// The same for tokens that agree through a systematic reading (another transliteration scheme,
 /// unwritten vowels, a phonetic transcription) rather than differing letters.
@@ -125,33 +128,33 @@ pub const NAME_ONLY_STRONG_MIN_TOKEN_WEIGHT: f64 = 2.4;
 
 // ---- date of birth -----------------------------------------------------------------------------------
 
-pub const DOB_EXACT: f64 = 6.01;
+pub const DOB_EXACT: f64 = 6.39;
 /// Year and month agree, one side has no day.
-pub const DOB_YEAR_MONTH: f64 = 4.52;
+pub const DOB_YEAR_MONTH: f64 = 4.68;
 /// Only the year is known on one side and it agrees.
-pub const DOB_YEAR_ONLY: f64 = 2.13;
-pub const DOB_DAY_MONTH_SWAPPED: f64 = 4.58;
+pub const DOB_YEAR_ONLY: f64 = 2.09;
+pub const DOB_DAY_MONTH_SWAPPED: f64 = 5.03;
 /// One digit differs (a typing error).
-pub const DOB_ONE_DIGIT: f64 = 1.77;
+pub const DOB_ONE_DIGIT: f64 = 1.67;
 /// Same day and month, year one apart.
-pub const DOB_YEAR_OFF_BY_ONE: f64 = 4.37;
+pub const DOB_YEAR_OFF_BY_ONE: f64 = 4.68;
 /// Year agrees but month or day clearly differ.
-pub const DOB_SAME_YEAR_ONLY: f64 = -6.70;
+pub const DOB_SAME_YEAR_ONLY: f64 = -6.68;
 /// Years two apart (estimated ages) with nothing else agreeing.
-pub const DOB_NEAR_YEAR: f64 = -5.98;
+pub const DOB_NEAR_YEAR: f64 = -5.28;
 /// Clear disagreement: a strong sign of a different person with the same name.
-pub const DOB_CONFLICT: f64 = -15.53;
+pub const DOB_CONFLICT: f64 = -16.50;
 /// One side has a year only (or year and month) and the years differ in one digit (1988 / 1982): a typing
 /// error as likely as another person; neither confirmation nor conflict.
-pub const DOB_PARTIAL_ONE_DIGIT: f64 = -1.20;
+pub const DOB_PARTIAL_ONE_DIGIT: f64 = -1.90;
 
 // ---- sex, nationality ---------------------------------------------------------------------------------
 
-pub const SEX_AGREES: f64 = 0.11;
-pub const SEX_DIFFERS: f64 = -7.04;
-pub const NATIONALITY_AGREES: f64 = 0.89;
+pub const SEX_AGREES: f64 = 0.08;
+pub const SEX_DIFFERS: f64 = -7.98;
+pub const NATIONALITY_AGREES: f64 = 0.82;
 /// Nationalities are recorded differently (dual nationals, old documents): a mild sign only.
-pub const NATIONALITY_DIFFERS: f64 = -1.49;
+pub const NATIONALITY_DIFFERS: f64 = -1.61;
 
 // ---- documents ----------------------------------------------------------------------------------------
 

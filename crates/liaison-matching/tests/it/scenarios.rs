@@ -605,3 +605,38 @@ fn ocr_digits_in_mrz_names_are_read_as_letters() {
         );
     }
 }
+
+#[test]
+fn a_known_document_outweighs_a_conflicting_date_when_the_names_agree() {
+    let mut index = MatchIndex::new();
+    let mut holder = person(
+        "p1",
+        &[NameInput::full("Anna Maria Eriksson")],
+        Some("1974-08-12"),
+    );
+    holder.documents = vec![DocumentKey {
+        number: "L898902C3".to_owned(),
+        issuing_country: CountryCode::parse("UTO").ok(),
+        record_id: None,
+    }];
+    index.upsert(holder);
+    for (name, number, expected) in [
+        ("Anna Maria Eriksson", "L898902C3", true),
+        ("Anna Eriksson", "L8989O2C3", true),
+        ("Peter Fischer", "L898902C3", false),
+    ] {
+        let q = Query {
+            names: vec![name.to_owned()],
+            birth_date: Some(date("1968-02-27")),
+            documents: vec![number.to_owned()],
+            ..Query::default()
+        };
+        let result = index.screen(&q, &ScreenOptions::default());
+        assert_eq!(
+            !result.hits.is_empty(),
+            expected,
+            "{name} {number}: {:?}",
+            result.hits.first().map(show)
+        );
+    }
+}

@@ -80,6 +80,8 @@ fn newcomer_path_init_import_serve_and_fetch_with_a_token() {
         .enable_all()
         .build()
         .unwrap();
+    // reqwest uses rustls with the process's provider, which this test process must choose.
+    liaison_crypto::install_crypto_provider();
     let (status, body) = runtime.block_on(async {
         let response = reqwest::Client::new()
             .get(format!("http://{url}/api/v1/records/person/p1?purpose=criminal_investigation&case_ref=OP-LANTERN"))

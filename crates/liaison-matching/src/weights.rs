@@ -14,7 +14,7 @@
 //!
 //! ```text
 //! cargo run --release -p liaison-matching --example fit_weights -- --seeds 101,102,103 --floor 0.0001 \
-//!   --miss-cost 3 --fix CREDIT_SIMILAR=0,DOB_PARTIAL_ONE_DIGIT=-1.9,DOCUMENT_EXACT=16,DOCUMENT_OCR=14.5,\
+//!   --miss-cost 3 --fix CREDIT_SIMILAR=0,DOB_PARTIAL_ONE_DIGIT=-1.9,DOCUMENT_EXACT=17,DOCUMENT_OCR=15.5,\
 //!   CREDIT_COMMON_SPELLING=1.7,-NAME_ONLY_SYSTEMATIC_SHORTFALL_FACTOR=-0.9
 //! ```
 
@@ -24,7 +24,7 @@ pub const STRONG_THRESHOLD: f64 = 0.85;
 pub const POSSIBLE_THRESHOLD: f64 = 0.5;
 
 /// Log-odds before any evidence: two records are, a priori, not the same person. Fitted.
-pub const BIAS: f64 = -5.09;
+pub const BIAS: f64 = -5.17;
 
 // ---- names -------------------------------------------------------------------------------------------
 
@@ -83,38 +83,38 @@ pub const PARTIAL_CREDIT_AT_MIN: f64 = 0.25;
 /// against), and a known spelling of the same name (MUHAMMAD / MOHAMMED, 김 / KIM) counts about as a
 /// transliteration (policy: the corpora hold too few to fit, and the pairs they hold are mostly common
 /// Chinese and Korean surnames).
-pub const CREDIT_EXACT: f64 = 2.04;
+pub const CREDIT_EXACT: f64 = 2.05;
 pub const CREDIT_TRANSLITERATION: f64 = 1.78;
 pub const CREDIT_COMMON_SPELLING: f64 = 1.70;
 pub const CREDIT_SKELETON: f64 = 2.06;
 pub const CREDIT_CONSONANTS: f64 = 2.98;
 pub const CREDIT_SOUNDS_ALIKE: f64 = 1.97;
 pub const CREDIT_TYPO_1: f64 = 2.04;
-pub const CREDIT_TYPO_2: f64 = 1.32;
+pub const CREDIT_TYPO_2: f64 = 1.33;
 pub const CREDIT_SIMILAR: f64 = 0.00;
 pub const CREDIT_TRANSCRIBED: f64 = 2.73;
 pub const CREDIT_TRANSCRIBED_HAN: f64 = 2.35;
-pub const CREDIT_TRANSCRIBED_WEAK: f64 = 1.89;
+pub const CREDIT_TRANSCRIBED_WEAK: f64 = 1.90;
 pub const CREDIT_FRAME: f64 = 1.00;
-pub const CREDIT_PARTICLE_ATTACHED: f64 = 0.61;
+pub const CREDIT_PARTICLE_ATTACHED: f64 = 0.50;
 
 /// Penalties (log-odds, negative) for a query token that found no counterpart in the record, by role.
 /// Fitted, as are the record's below.
-pub const UNMATCHED_QUERY_GIVEN_OR_FAMILY: f64 = -2.27;
-pub const UNMATCHED_QUERY_MIDDLE: f64 = -0.91;
-pub const UNMATCHED_QUERY_PATRONYMIC: f64 = -2.19;
-pub const UNMATCHED_QUERY_INITIAL: f64 = -1.09;
+pub const UNMATCHED_QUERY_GIVEN_OR_FAMILY: f64 = -2.26;
+pub const UNMATCHED_QUERY_MIDDLE: f64 = -0.92;
+pub const UNMATCHED_QUERY_PATRONYMIC: f64 = -2.23;
+pub const UNMATCHED_QUERY_INITIAL: f64 = -1.10;
 /// Penalties for a record token the query does not mention: milder, a query often omits parts.
-pub const UNMATCHED_RECORD_GIVEN_OR_FAMILY: f64 = -1.77;
-pub const UNMATCHED_RECORD_MIDDLE: f64 = -0.74;
-pub const UNMATCHED_RECORD_PATRONYMIC: f64 = -1.11;
+pub const UNMATCHED_RECORD_GIVEN_OR_FAMILY: f64 = -1.79;
+pub const UNMATCHED_RECORD_MIDDLE: f64 = -0.75;
+pub const UNMATCHED_RECORD_PATRONYMIC: f64 = -1.12;
 /// Cap on all unmatched-token penalties of one name comparison (alias lists with many tokens).
 pub const UNMATCHED_TOTAL_MIN: f64 = -6.0;
 /// Most that names can add: beyond it, more agreeing tokens (long Arabic names of five parts) should not
 /// outweigh a clear date-of-birth conflict ([`DOB_CONFLICT`]).
 pub const NAME_LOG_ODDS_MAX: f64 = 13.0;
 /// Log-odds when no name token agrees at all (names given on both sides). Fitted.
-pub const NO_NAME_AGREEMENT: f64 = -5.02;
+pub const NO_NAME_AGREEMENT: f64 = -5.08;
 /// Diminishing returns of name evidence: the agreeing tokens, strongest first, count with these factors
 /// (the last for the fourth and every further one). Two agreeing parts identify a name; a third and fourth add little, because the
 /// parts of one person's name are not independent (family chains, shared tribal or double surnames), so
@@ -131,9 +131,9 @@ pub const NAME_ONLY_STRONG_MIN_SIMILARITY: f64 = 0.95;
 /// inexact agreements (typos, similar spellings) fall short of full credit is counted this many times
 /// again. A traveller who shares one name and resembles another is the common false hit without a date.
 /// Fitted, in proportion to how little the date tells (see `score.rs`).
-pub const NAME_ONLY_BIAS: f64 = -1.40;
+pub const NAME_ONLY_BIAS: f64 = -1.32;
 pub const NAME_ONLY_UNMATCHED_QUERY: f64 = -1.86;
-pub const NAME_ONLY_UNMATCHED_RECORD: f64 = -0.63;
+pub const NAME_ONLY_UNMATCHED_RECORD: f64 = -0.61;
 pub const NAME_ONLY_SHORTFALL_FACTOR: f64 = 1.55;
 /// The same for tokens that agree through a systematic reading (another transliteration scheme,
 /// unwritten vowels, a phonetic transcription) rather than differing letters. Policy: half the factor
@@ -150,22 +150,22 @@ pub const NAME_ONLY_STRONG_MIN_TOKEN_WEIGHT: f64 = 2.4;
 
 // ---- date of birth (fitted, but for the partial year one digit off) ------------------------------------
 
-pub const DOB_EXACT: f64 = 6.39;
+pub const DOB_EXACT: f64 = 6.48;
 /// Year and month agree, one side has no day.
-pub const DOB_YEAR_MONTH: f64 = 4.68;
+pub const DOB_YEAR_MONTH: f64 = 4.77;
 /// Only the year is known on one side and it agrees.
-pub const DOB_YEAR_ONLY: f64 = 2.09;
-pub const DOB_DAY_MONTH_SWAPPED: f64 = 5.03;
+pub const DOB_YEAR_ONLY: f64 = 2.18;
+pub const DOB_DAY_MONTH_SWAPPED: f64 = 5.12;
 /// One digit differs (a typing error).
-pub const DOB_ONE_DIGIT: f64 = 1.67;
+pub const DOB_ONE_DIGIT: f64 = 1.75;
 /// Same day and month, year one apart.
-pub const DOB_YEAR_OFF_BY_ONE: f64 = 4.68;
+pub const DOB_YEAR_OFF_BY_ONE: f64 = 4.76;
 /// Year agrees but month or day clearly differ.
-pub const DOB_SAME_YEAR_ONLY: f64 = -6.68;
+pub const DOB_SAME_YEAR_ONLY: f64 = -6.62;
 /// Years two apart (estimated ages) with nothing else agreeing.
-pub const DOB_NEAR_YEAR: f64 = -5.28;
+pub const DOB_NEAR_YEAR: f64 = -5.21;
 /// Clear disagreement: a strong sign of a different person with the same name.
-pub const DOB_CONFLICT: f64 = -16.50;
+pub const DOB_CONFLICT: f64 = -16.82;
 /// One side has a year only (or year and month) and the years differ in one digit (1988 / 1982): a typing
 /// error as likely as another person; neither confirmation nor conflict. Policy: the fit puts it near
 /// −2.3; the product wants it milder than −2, so exact names still make a `possible` hit.
@@ -174,7 +174,7 @@ pub const DOB_PARTIAL_ONE_DIGIT: f64 = -1.90;
 // ---- sex, nationality (fitted) -------------------------------------------------------------------------
 
 pub const SEX_AGREES: f64 = 0.08;
-pub const SEX_DIFFERS: f64 = -7.98;
+pub const SEX_DIFFERS: f64 = -8.28;
 pub const NATIONALITY_AGREES: f64 = 0.82;
 /// Nationalities are recorded differently (dual nationals, old documents): a mild sign only.
 pub const NATIONALITY_DIFFERS: f64 = -1.61;
@@ -183,9 +183,9 @@ pub const NATIONALITY_DIFFERS: f64 = -1.61;
 
 /// The same document number: strong alone, and more than a clear date-of-birth conflict, so that with
 /// agreeing names a known document stays a hit whatever the date says (the date may be the typo).
-pub const DOCUMENT_EXACT: f64 = 16.0;
+pub const DOCUMENT_EXACT: f64 = 17.00;
 /// The same number once OCR confusions (0/O, 1/I/L, 5/S, 8/B, 2/Z) are folded.
-pub const DOCUMENT_OCR: f64 = 14.5;
+pub const DOCUMENT_OCR: f64 = 15.50;
 /// The issuing country also agrees (or is unknown on one side): no change; it differs: this much less.
 pub const DOCUMENT_COUNTRY_DIFFERS: f64 = -1.5;
 /// With an exact document agreement, name disagreement counts at most this much: a stolen document is

@@ -352,8 +352,58 @@ pub fn analyze_input(input: &NameInput, warnings: &mut Vec<String>) -> AnalyzedN
 
 fn finish(tokens: Vec<NameToken>) -> AnalyzedName {
     AnalyzedName {
-        tokens: split_east_asian(tokens, None),
+        tokens: split_east_asian(split_kanji_kana(tokens), None),
     }
+}
+
+fn is_kana(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}')
+}
+
+/// A Japanese name written without a space, the family name in kanji and the given name in kana
+/// (福田あすか): the script changes where the given name starts, so the token is split there.
+fn split_kanji_kana(tokens: Vec<NameToken>) -> Vec<NameToken> {
+    let mut out = Vec::with_capacity(tokens.len() + 1);
+    for token in tokens {
+        let boundary = token
+            .surface
+            .char_indices()
+            .find(|&(_, c)| is_kana(c))
+            .map(|(at, _)| at)
+            .filter(|&at| at > 0);
+        let splits = token.mixed_script
+            && boundary.is_some_and(|at| {
+                token.surface[..at]
+                    .chars()
+                    .all(|c| ScriptClass::of_char(c) == Some(ScriptClass::Han))
+                    && token.surface[at..].chars().all(is_kana)
+            });
+        match boundary {
+            Some(at) if splits => {
+                let (family_role, given_role) = match token.role {
+                    Role::Unknown => (Role::Family, Role::Given),
+                    role => (role, role),
+                };
+                out.push(NameToken {
+                    surface: token.surface[..at].to_owned(),
+                    script: ScriptClass::Han,
+                    mixed_script: false,
+                    role: family_role,
+                    ..token.clone()
+                });
+                out.push(NameToken {
+                    surface: token.surface[at..].to_owned(),
+                    script: ScriptClass::Kana,
+                    mixed_script: false,
+                    role: given_role,
+                    hyphen_before: false,
+                    ..token
+                });
+            }
+            _ => out.push(token),
+        }
+    }
+    out
 }
 
 /// A syllable as Chinese (pinyin, Wade-Giles) and Korean romanisations write it: JUN, HAO, HSIN, CHIH,
@@ -464,7 +514,10 @@ pub fn analyze_text_variants(text: &str, warnings: &mut Vec<String>) -> Vec<Anal
         let mut ignored = Vec::new();
         let raw = clean(tokenize(text, &mut ignored));
         for family_len in 1..=3 {
-            let tokens = split_east_asian(assign_roles(raw.clone()), Some(family_len));
+            let tokens = split_east_asian(
+                split_kanji_kana(assign_roles(raw.clone())),
+                Some(family_len),
+            );
             push(AnalyzedName { tokens }, &mut out);
         }
     }
@@ -600,6 +653,17 @@ mod tests {
             ]
         );
         assert_eq!(roles("ERIKSSON<<ANNA<MARIA<<<<<<<<")[2].1, Role::Middle);
+    }
+
+    #[test]
+    fn kanji_family_name_and_kana_given_name_split() {
+        assert_eq!(
+            roles("福田あすか"),
+            [
+                ("福田".to_owned(), Role::Family),
+                ("あすか".to_owned(), Role::Given)
+            ]
+        );
     }
 
     #[test]

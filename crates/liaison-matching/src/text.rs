@@ -61,6 +61,11 @@ impl ScriptClass {
         matches!(self, ScriptClass::Arabic | ScriptClass::Hebrew)
     }
 
+    /// The script of one character (`None` for punctuation, digits and marks shared by all scripts).
+    pub fn of_char(c: char) -> Option<ScriptClass> {
+        ScriptClass::of(c.script())
+    }
+
     fn of(script: Script) -> Option<ScriptClass> {
         Some(match script {
             Script::Latin => ScriptClass::Latin,

@@ -7,7 +7,7 @@ use rapidfuzz::distance::{jaro_winkler, osa};
 use crate::features::Feature;
 use crate::names::{Role, TokenKind};
 use crate::text::ScriptClass;
-use crate::tokens::{FormInfo, TokenInfo, strip_attached_article};
+use crate::tokens::{FormInfo, TokenInfo, Units, strip_attached_article};
 use crate::transcription::{self, Unit, alignment_cost, latin_units, substance};
 use crate::translit::Scheme;
 use crate::weights::*;
@@ -231,7 +231,12 @@ fn compare_spelling(q: &FormInfo, r: &FormInfo) -> TokenMatch {
 /// Key agreements (equal letters after transliteration, skeleton, consonants) are checked over all pairs
 /// of forms first; only when none reaches the skeleton level are spellings compared, which is where the
 /// time goes.
-pub fn compare_tokens(q: &TokenInfo, r: &TokenInfo) -> Option<TokenMatch> {
+pub fn compare_tokens(
+    q: &TokenInfo,
+    q_units: &Units,
+    r: &TokenInfo,
+    r_native: &[Unit],
+) -> Option<TokenMatch> {
     if q.kind == TokenKind::Initial || r.kind == TokenKind::Initial {
         let other = if q.kind == TokenKind::Initial { r } else { q };
         let initial = if q.kind == TokenKind::Initial {
@@ -276,7 +281,7 @@ pub fn compare_tokens(q: &TokenInfo, r: &TokenInfo) -> Option<TokenMatch> {
         }
     }
     // A foreign name written in Arabic, Hebrew, Han, Kana or Hangul against its Latin spelling.
-    if let Some(m) = compare_transcribed(q, r)
+    if let Some(m) = compare_transcribed(q, q_units, r, r_native)
         && best.is_none_or(|b| m.similarity > b.similarity)
     {
         return Some(m);
@@ -312,15 +317,21 @@ pub fn compare_tokens(q: &TokenInfo, r: &TokenInfo) -> Option<TokenMatch> {
 }
 
 /// A native-script token against a Latin one, consonant by consonant (see [`crate::transcription`]).
-fn compare_transcribed(q: &TokenInfo, r: &TokenInfo) -> Option<TokenMatch> {
-    let (native, latin) = if !q.units.is_empty() && r.script == ScriptClass::Latin {
-        (q, r)
-    } else if !r.units.is_empty() && q.script == ScriptClass::Latin {
-        (r, q)
-    } else {
-        return None;
-    };
-    let native_substance = substance(&native.units);
+fn compare_transcribed(
+    q: &TokenInfo,
+    q_units: &Units,
+    r: &TokenInfo,
+    r_native: &[Unit],
+) -> Option<TokenMatch> {
+    let (native, native_units, latin, latin_units_read): (_, &[Unit], _, &[Box<[Unit]>]) =
+        if !q_units.native.is_empty() && r.script == ScriptClass::Latin {
+            (q, &q_units.native, r, &[])
+        } else if !r_native.is_empty() && q.script == ScriptClass::Latin {
+            (r, r_native, q, &q_units.forms)
+        } else {
+            return None;
+        };
+    let native_substance = substance(native_units);
     if native_substance == 0 {
         return None;
     }
@@ -328,7 +339,7 @@ fn compare_transcribed(q: &TokenInfo, r: &TokenInfo) -> Option<TokenMatch> {
     let mut read = Vec::new();
     let mut best: Option<TokenMatch> = None;
     for (k, form) in latin.forms.iter().enumerate() {
-        let units: &[Unit] = match latin.form_units.get(k) {
+        let units: &[Unit] = match latin_units_read.get(k) {
             Some(units) => units,
             None => {
                 latin_units(&form.latin, &mut read);
@@ -336,7 +347,7 @@ fn compare_transcribed(q: &TokenInfo, r: &TokenInfo) -> Option<TokenMatch> {
             }
         };
         let evidence = native_substance.min(substance(units));
-        let Some(cost) = alignment_cost(&native.units, units, drops_coda_r, 2) else {
+        let Some(cost) = alignment_cost(native_units, units, drops_coda_r, 2) else {
             continue;
         };
         // Half a point is an R the script drops, which its writers do by rule.

@@ -205,7 +205,7 @@ impl MatchIndex {
         let mut frequency_keys = Vec::new();
         for token in person.tokens.iter() {
             if let Some(info) = self.tokens.get(token.id) {
-                info.blocking_keys(&mut keys, false);
+                info.blocking_keys(self.tokens.units(token.id), &[], &mut keys, false);
                 if info.kind == TokenKind::Normal {
                     frequency_keys.push(info.frequency_key);
                 }
@@ -294,7 +294,9 @@ impl MatchIndex {
             let mut common: Vec<&[u32]> = Vec::new();
             for token in name {
                 keys.clear();
-                token.info.blocking_keys(&mut keys, true);
+                token
+                    .info
+                    .blocking_keys(&token.units.native, &token.units.forms, &mut keys, true);
                 keys.sort_unstable();
                 keys.dedup();
                 let lists: Vec<&[u32]> = keys

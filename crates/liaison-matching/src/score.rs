@@ -17,7 +17,7 @@ use crate::features::{Feature, FeatureVector};
 use crate::model::{Band, Contribution, Hit, Query};
 use crate::names::{AnalyzedName, Role, TokenKind, analyze_text_variants};
 use crate::text::ScriptClass;
-use crate::tokens::{TokenId, TokenInfo, TokenTable};
+use crate::tokens::{TokenId, TokenInfo, TokenTable, Units};
 use crate::weights::*;
 
 /// How frequent name tokens are: learned from the index, or neutral when scoring a lone pair.
@@ -94,6 +94,7 @@ impl StoredPerson {
 #[derive(Debug, Clone)]
 pub struct QueryToken {
     pub info: TokenInfo,
+    pub units: Units,
     pub known_id: Option<TokenId>,
     pub role: Role,
     /// Position among all query tokens (for the per-query similarity cache).
@@ -140,11 +141,11 @@ impl PreparedQuery {
             let mut tokens = Vec::with_capacity(analyzed.tokens.len());
             for token in &analyzed.tokens {
                 let known_id = table.lookup(&token.surface);
-                let mut info = match known_id.and_then(|id| table.get(id)) {
-                    Some(info) => info.clone(),
-                    None => TokenInfo::analyze(token),
+                let (info, native) = match known_id.and_then(|id| table.get(id).map(|i| (id, i))) {
+                    Some((id, info)) => (info.clone(), Box::from(table.units(id))),
+                    None => (TokenInfo::analyze(token), Units::native(token)),
                 };
-                info.read_form_units();
+                let units = Units::of_query(&info, native);
                 if info.forms.is_empty() {
                     warnings.push(format!(
                         "{} has no Latin reading (script {}): compared as written",
@@ -154,6 +155,7 @@ impl PreparedQuery {
                 }
                 tokens.push(QueryToken {
                     info,
+                    units,
                     known_id,
                     role: token.role,
                     slot,
@@ -302,7 +304,7 @@ fn record_token_entry(
                     similarity: 1.0,
                     likeness: Likeness::Identical,
                 }),
-                Some(info) => compare_tokens(&qt.info, info),
+                Some(info) => compare_tokens(&qt.info, &qt.units, info, ctx.table.units(id)),
                 None => None,
             };
             alike |= m.is_some();

@@ -55,12 +55,49 @@ pub struct TokenInfo {
     pub frequency_key: u64,
     /// First letter of the first Latin form (for initials).
     pub initial: u8,
-    /// The consonant units of a token in Arabic, Hebrew, Kana, Hangul or Han script, read as these
-    /// scripts write foreign names (see [`crate::transcription`]); empty for other scripts.
-    pub units: Box<[Unit]>,
-    /// For a query's Latin token: the consonant units of each Latin form, read once for all the native
-    /// tokens it is compared with (empty otherwise: records' Latin tokens are read when compared).
-    pub form_units: Box<[Box<[Unit]>]>,
+}
+
+/// A token's consonant units (see [`crate::transcription`]), kept apart from [`TokenInfo`] so that the
+/// analyses scoring reads for every candidate stay small: those of a token in Arabic, Hebrew, Cyrillic,
+/// Kana, Hangul or Han script, read as these scripts write foreign names, and, for a query's Latin token,
+/// those of each Latin form (read once for all the native tokens it is compared with; a record's Latin
+/// token is read when compared).
+#[derive(Debug, Clone, Default)]
+pub struct Units {
+    pub native: Box<[Unit]>,
+    pub forms: Box<[Box<[Unit]>]>,
+}
+
+impl Units {
+    /// The native units of a token (none for Latin and the scripts without a reading).
+    pub fn native(token: &NameToken) -> Box<[Unit]> {
+        if !transcription::transcribes(token.script) {
+            return Box::default();
+        }
+        let pinyin = if token.script == ScriptClass::Han {
+            pinyin_syllables(&token.surface)
+        } else {
+            Vec::new()
+        };
+        transcription::native_units(&token.surface, token.script, &pinyin).into_boxed_slice()
+    }
+
+    /// The units of a query token: its native units, or those of each of its Latin forms.
+    pub fn of_query(info: &TokenInfo, native: Box<[Unit]>) -> Units {
+        let forms = if info.script == ScriptClass::Latin {
+            let mut units = Vec::new();
+            info.forms
+                .iter()
+                .map(|form| {
+                    transcription::latin_units(&form.latin, &mut units);
+                    units.clone().into_boxed_slice()
+                })
+                .collect()
+        } else {
+            Box::default()
+        };
+        Units { native, forms }
+    }
 }
 
 impl TokenInfo {
@@ -117,16 +154,6 @@ impl TokenInfo {
             .first()
             .and_then(|f| f.latin.bytes().next())
             .unwrap_or(0);
-        let units = if transcription::transcribes(token.script) {
-            let pinyin = if token.script == ScriptClass::Han {
-                pinyin_syllables(&token.surface)
-            } else {
-                Vec::new()
-            };
-            transcription::native_units(&token.surface, token.script, &pinyin)
-        } else {
-            Vec::new()
-        };
         TokenInfo {
             surface: token.surface.clone().into_boxed_str(),
             script: token.script,
@@ -134,25 +161,7 @@ impl TokenInfo {
             forms: forms.into_boxed_slice(),
             frequency_key,
             initial,
-            units: units.into_boxed_slice(),
-            form_units: Box::default(),
         }
-    }
-
-    /// Reads the consonant units of a Latin token's forms (see [`TokenInfo::form_units`]).
-    pub fn read_form_units(&mut self) {
-        if self.script != ScriptClass::Latin || !self.form_units.is_empty() {
-            return;
-        }
-        let mut units = Vec::new();
-        self.form_units = self
-            .forms
-            .iter()
-            .map(|form| {
-                transcription::latin_units(&form.latin, &mut units);
-                units.clone().into_boxed_slice()
-            })
-            .collect();
     }
 
     /// Blocking keys of this token: skeletons, consonant skeletons and Double Metaphone codes of every
@@ -162,18 +171,22 @@ impl TokenInfo {
     /// tokens look up (`query`): the route for foreign names written in those scripts. Likewise a record's
     /// Arabic, Hebrew, Han, Kana and Hangul tokens are indexed under their consonant keys (see
     /// [`crate::transcription::blocking_keys`]), which the keys of a query's Latin tokens look up.
-    pub fn blocking_keys(&self, out: &mut Vec<u64>, query: bool) {
+    pub fn blocking_keys(
+        &self,
+        native: &[Unit],
+        forms: &[Box<[Unit]>],
+        out: &mut Vec<u64>,
+        query: bool,
+    ) {
         if self.kind != TokenKind::Normal {
             return;
         }
         // Cyrillic tokens are found through their transliterations already.
-        if !self.units.is_empty() && !query && self.script != ScriptClass::Cyrillic {
-            transcription::blocking_keys(&self.units, true, TRANSCRIBED_KEY, 2, out);
+        if !native.is_empty() && !query && self.script != ScriptClass::Cyrillic {
+            transcription::blocking_keys(native, true, TRANSCRIBED_KEY, 2, out);
         } else if self.script == ScriptClass::Latin && query {
-            let mut units = Vec::new();
-            for form in self.forms.iter() {
-                transcription::latin_units(&form.latin, &mut units);
-                transcription::blocking_keys(&units, false, TRANSCRIBED_KEY, 2, out);
+            for form in forms {
+                transcription::blocking_keys(form, false, TRANSCRIBED_KEY, 2, out);
             }
         }
         let frames =
@@ -219,6 +232,8 @@ pub type TokenId = u32;
 pub struct TokenTable {
     ids: HashMap<Box<str>, TokenId>,
     infos: Vec<TokenInfo>,
+    /// Each token's native units, by id (see [`Units`]).
+    units: Vec<Box<[Unit]>>,
 }
 
 impl TokenTable {
@@ -228,6 +243,7 @@ impl TokenTable {
         }
         let id = self.infos.len() as TokenId;
         self.infos.push(TokenInfo::analyze(token));
+        self.units.push(Units::native(token));
         self.ids.insert(token.surface.clone().into_boxed_str(), id);
         id
     }
@@ -238,6 +254,11 @@ impl TokenTable {
 
     pub fn get(&self, id: TokenId) -> Option<&TokenInfo> {
         self.infos.get(id as usize)
+    }
+
+    /// A token's native units (empty for Latin and the scripts without a reading).
+    pub fn units(&self, id: TokenId) -> &[Unit] {
+        self.units.get(id as usize).map_or(&[], |u| u)
     }
 
     pub fn len(&self) -> usize {

@@ -18,6 +18,7 @@ use crate::model::{Band, Contribution, Hit, Query};
 use crate::names::{AnalyzedName, Role, TokenKind, analyze_text_variants};
 use crate::text::ScriptClass;
 use crate::tokens::{TokenId, TokenInfo, TokenTable, Units};
+use crate::transcription;
 use crate::weights::*;
 
 /// How frequent name tokens are: learned from the index, or neutral when scoring a lone pair.
@@ -297,6 +298,12 @@ fn record_token_entry(
     let q_count = query.token_count;
     let info = ctx.table.get(id);
     let mut alike = false;
+    // Only tokens of the scripts read consonant by consonant have units: the others (most of them) do
+    // not touch the table of units at all.
+    let r_units = match info {
+        Some(info) if transcription::transcribes(info.script) => ctx.table.units(id),
+        _ => &[],
+    };
     for name in &query.names {
         for qt in name {
             let m = match info {
@@ -304,7 +311,7 @@ fn record_token_entry(
                     similarity: 1.0,
                     likeness: Likeness::Identical,
                 }),
-                Some(info) => compare_tokens(&qt.info, &qt.units, info, ctx.table.units(id)),
+                Some(info) => compare_tokens(&qt.info, &qt.units, info, r_units),
                 None => None,
             };
             alike |= m.is_some();

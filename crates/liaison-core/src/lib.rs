@@ -10,6 +10,7 @@ mod handling;
 mod iccs;
 mod ids;
 mod kinds;
+pub mod legal;
 mod record;
 pub mod risk;
 

@@ -235,7 +235,7 @@ async fn screen_subjects(
             for listed in matches {
                 if seen_records.insert((listed.record_type.as_str().to_owned(), listed.id.clone()))
                 {
-                    hits.push(document_hit(node, document, &listed).await?);
+                    hits.push(listed_hit(node, &document.number, &listed).await?);
                 } else if let Some(existing) = hits.iter_mut().find(|h| {
                     h.record
                         .as_ref()
@@ -244,7 +244,7 @@ async fn screen_subjects(
                     // The engine found the record by its number; the check adds what the listing means.
                     existing
                         .explanation
-                        .push(listing_explanation(document, &listed));
+                        .push(listed.explanation(&document.number));
                     if listed.exact {
                         existing.band = "strong".into();
                     }
@@ -399,17 +399,10 @@ fn screen_parallel(
     Ok(results.into_iter().flatten().flatten().collect())
 }
 
-fn listing_explanation(document: &SubjectDocument, listed: &ObjectMatch) -> ExplanationItem {
-    ExplanationItem {
-        feature: "listed_document".into(),
-        text: listed.explain(&document.number),
-        weight: if listed.exact { 1.0 } else { 0.6 },
-    }
-}
-
-async fn document_hit(
+/// A listed document or vehicle as a hit, with the alerts about it.
+async fn listed_hit(
     node: &Node,
-    document: &SubjectDocument,
+    checked: &str,
     listed: &ObjectMatch,
 ) -> Result<ManifestHit, ServiceError> {
     Ok(ManifestHit {
@@ -422,7 +415,7 @@ async fn document_hit(
         }),
         score: listed.score(),
         band: listed.band().into(),
-        explanation: vec![listing_explanation(document, listed)],
+        explanation: vec![listed.explanation(checked)],
         alerts: alerts_on(node, listed.record_type, &listed.id).await?,
         rule: None,
     })
@@ -1009,32 +1002,15 @@ pub async fn check_vehicle(
             IdentifierField::Vin => vin.unwrap_or_default(),
             _ => plate.unwrap_or_default(),
         };
-        let alerts = alerts_on(node, listed.record_type, &listed.id).await?;
-        for alert in &alerts {
+        let hit = listed_hit(node, checked, listed).await?;
+        for alert in &hit.alerts {
             if let Some(action) = &alert.action
                 && !actions.contains(action)
             {
                 actions.push(action.clone());
             }
         }
-        hits.push(ManifestHit {
-            hit_id: String::new(),
-            kind: "vehicle".into(),
-            record: Some(HitRecord {
-                record_type: listed.record_type.as_str().into(),
-                id: Some(listed.id.clone()),
-                owner: node.id.to_string(),
-            }),
-            score: listed.score(),
-            band: listed.band().into(),
-            explanation: vec![ExplanationItem {
-                feature: "listed_vehicle".into(),
-                text: listed.explain(checked),
-                weight: if listed.exact { 1.0 } else { 0.6 },
-            }],
-            alerts,
-            rule: None,
-        });
+        hits.push(hit);
     }
     let band = hits
         .iter()

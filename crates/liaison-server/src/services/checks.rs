@@ -403,6 +403,19 @@ impl ObjectMatch {
         if self.band() == "strong" { 1.0 } else { 0.7 }
     }
 
+    /// The match as one item of a hit's explanation, given the identifier as checked.
+    pub fn explanation(&self, checked: &str) -> liaison_proto::api::ExplanationItem {
+        liaison_proto::api::ExplanationItem {
+            feature: match self.record_type {
+                RecordType::Vehicle => "listed_vehicle",
+                _ => "listed_document",
+            }
+            .into(),
+            text: self.explain(checked),
+            weight: if self.exact { 1.0 } else { 0.6 },
+        }
+    }
+
     /// The match in an officer's words, given the identifier as checked.
     pub fn explain(&self, checked: &str) -> String {
         let how = if self.exact {

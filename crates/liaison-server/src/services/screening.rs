@@ -496,11 +496,7 @@ pub async fn screen(
                     },
                     score: listed.score(),
                     band: listed.band().into(),
-                    explanation: vec![ExplanationItem {
-                        feature: "listed_document".into(),
-                        text: listed.explain(number),
-                        weight: if listed.exact { 1.0 } else { 0.6 },
-                    }],
+                    explanation: vec![listed.explanation(number)],
                     alerts: alerts_on(node, listed.record_type, &listed.id).await?,
                     hit_ref: None,
                 });

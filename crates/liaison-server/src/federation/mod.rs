@@ -38,7 +38,8 @@ pub struct Federation {
     /// Secret under which hit references are derived (see `liaison_federation::hit_ref`).
     hit_secret: Vec<u8>,
     clients: Mutex<HashMap<String, (String, reqwest::Client)>>,
-    limiters: Mutex<HashMap<String, RateLimiter>>,
+    /// Each partner's allowance, with the agreed rate it was made for (a new agreement resets it).
+    limiters: Mutex<HashMap<String, (u32, RateLimiter)>>,
     /// Wakes the outbox worker when something is queued.
     pub outbox_signal: Arc<tokio::sync::Notify>,
 }
@@ -125,10 +126,13 @@ impl Federation {
         let Ok(mut limiters) = self.limiters.lock() else {
             return false;
         };
-        limiters
+        let entry = limiters
             .entry(partner.to_owned())
-            .or_insert_with(|| RateLimiter::new(per_minute, per_minute.max(1)))
-            .try_take(now)
+            .or_insert_with(|| (per_minute, RateLimiter::new(per_minute, per_minute.max(1))));
+        if entry.0 != per_minute {
+            *entry = (per_minute, RateLimiter::new(per_minute, per_minute.max(1)));
+        }
+        entry.1.try_take(now)
     }
 
     /// Signs a message for a partner. (Every argument is a field of the envelope; bundling them would only

@@ -7,6 +7,7 @@
 
 pub mod federation;
 pub mod http;
+pub mod pdf;
 mod node;
 pub mod services;
 

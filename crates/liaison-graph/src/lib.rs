@@ -1,0 +1,1 @@
+//! Link analysis over Liaison's entity graph.

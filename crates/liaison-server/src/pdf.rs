@@ -1,0 +1,1 @@
+//! A small PDF writer for the documents a node prints.

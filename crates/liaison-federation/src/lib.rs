@@ -9,6 +9,7 @@
 mod agreement;
 mod backoff;
 mod card;
+mod custody;
 mod disclosure;
 mod envelope;
 mod hit_ref;
@@ -17,6 +18,7 @@ mod rate;
 pub use agreement::{Agreement, SearchRefusal, Step1, Step2, refused_search};
 pub use backoff::{Backoff, NextAttempt};
 pub use card::{sign_card, verify_card};
+pub use custody::{CustodyVerdict, EvidenceRef, append_custody, custody_link, verify_custody};
 pub use disclosure::{DisclosureEvent, DisclosureState, IllegalTransition, transition};
 pub use envelope::{
     DEFAULT_MAX_AGE, DEFAULT_MAX_BYTES, DEFAULT_MAX_SKEW, EnvelopeDraft, Rejection, SenderAction,

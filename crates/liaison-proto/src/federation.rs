@@ -9,6 +9,7 @@ mod agreement;
 mod canonical;
 mod card;
 mod envelope;
+mod legal;
 mod payloads;
 
 pub use agreement::{
@@ -18,6 +19,11 @@ pub use agreement::{
 pub use canonical::{MAX_SAFE_INTEGER, canonical_json, check_numbers};
 pub use card::{MAX_CARD_BYTES, NodeCard, card_canonical_bytes, decode_card, encode_card};
 pub use envelope::{Envelope, canonical_bytes, decode, encode};
+pub use legal::{
+    CUSTODY_EVENTS, LegalActionMessage, LegalCatalogueMessage, LegalEvidenceMessage,
+    LegalRequestMessage, MAX_CATALOGUE_OFFENCES, MAX_CUSTODY_EVENTS, MAX_EVIDENCE_BYTES,
+    custody_signing_bytes,
+};
 pub use payloads::{
     AttachmentRef, DecisionState, DisclosureDecision, DisclosureRequest, FreeTextMessage, HitBand,
     MAX_SEARCH_LIMIT, PartnerHit, Payload, Receipt, SearchRequest, SearchResponse, SearchStatus,
@@ -41,6 +47,14 @@ pub const KIND_DISCLOSURE_DECISION: &str = "disclosure.decision";
 pub const KIND_RECEIPT: &str = "receipt";
 /// `type` of a free-text message in a case thread.
 pub const KIND_MESSAGE: &str = "message";
+/// `type` of a legal cooperation request sent for execution.
+pub const KIND_LEGAL_REQUEST: &str = "legal.request";
+/// `type` of an action one side took on a legal cooperation request, mirrored by the other.
+pub const KIND_LEGAL_ACTION: &str = "legal.action";
+/// `type` of a piece of evidence with its chain of custody.
+pub const KIND_LEGAL_EVIDENCE: &str = "legal.evidence";
+/// `type` of a node's national offence catalogue, placed in the ICCS.
+pub const KIND_LEGAL_CATALOGUE: &str = "legal.catalogue";
 
 /// Every message kind of version 1.
 pub const KINDS: &[&str] = &[
@@ -50,6 +64,10 @@ pub const KINDS: &[&str] = &[
     KIND_DISCLOSURE_DECISION,
     KIND_RECEIPT,
     KIND_MESSAGE,
+    KIND_LEGAL_REQUEST,
+    KIND_LEGAL_ACTION,
+    KIND_LEGAL_EVIDENCE,
+    KIND_LEGAL_CATALOGUE,
 ];
 
 /// The handling codes an envelope may carry (Europol model; H3's conditions travel in the payload).

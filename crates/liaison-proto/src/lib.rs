@@ -8,6 +8,7 @@ mod csv_persons;
 pub mod federation;
 mod fields;
 mod interchange;
+pub mod legal;
 mod lines;
 mod summary;
 

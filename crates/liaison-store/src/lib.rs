@@ -8,7 +8,9 @@
 //! API tokens (by digest), sessions (by digest) and settings are rows; so are screening runs (their reports
 //! opaque JSON), the hits they raised with the officers' verdicts, and the versions of the risk rule set; so are
 //! the federation's partners, agreement versions, outbox and inbox of signed envelopes (kept as bytes), seen
-//! envelope ids, hit references and disclosure requests; the audit log is append-only, guarded by triggers and
+//! envelope ids, hit references and disclosure requests; so are legal cooperation requests (their form and
+//! deadline events opaque JSON, updated under optimistic versions) with their timelines, and evidence (its bytes
+//! kept in the database) with its signed chain of custody; the audit log is append-only, guarded by triggers and
 //! checked by [`verify_audit`].
 
 mod audit;
@@ -33,11 +35,13 @@ pub use audit::{
 };
 pub use error::{StoreError, StoreResult};
 pub use model::{
-    AgreementRow, DIRECTION_INCOMING, DIRECTION_OUTGOING, DISCLOSURE_APPROVED, DISCLOSURE_EXPIRED,
-    DISCLOSURE_PENDING, DISCLOSURE_REFUSED, DisclosureRow, HitRefRow, HitStatRow, InboxRow,
-    OUTBOX_DELIVERED, OUTBOX_FAILED, OUTBOX_PENDING, OutboxRow, PARTNER_ACTIVE, PARTNER_REVOKED,
-    PartnerRow, PutOutcome, RuleSetRow, ScreeningHitRow, ScreeningRunRow, SessionRow, StoredRecord,
-    TokenRow, UserRow, VERDICT_FALSE_HIT, VERDICT_TRUE_HIT,
+    AgreementRow, CustodyEventRow, DIRECTION_INCOMING, DIRECTION_OUTGOING, DISCLOSURE_APPROVED,
+    DISCLOSURE_EXPIRED, DISCLOSURE_PENDING, DISCLOSURE_REFUSED, DisclosureRow, EVIDENCE_INTACT,
+    EVIDENCE_MISMATCH, EVIDENCE_UNVERIFIED, EvidenceRow, HitRefRow, HitStatRow, InboxRow,
+    LEGAL_SIDE_EXECUTING, LEGAL_SIDE_REQUESTING, LegalEventRow, LegalRequestFilter,
+    LegalRequestRow, OUTBOX_DELIVERED, OUTBOX_FAILED, OUTBOX_PENDING, OutboxRow, PARTNER_ACTIVE,
+    PARTNER_REVOKED, PartnerRow, PutOutcome, RuleSetRow, ScreeningHitRow, ScreeningRunRow,
+    SessionRow, StoredRecord, TokenRow, UserRow, VERDICT_FALSE_HIT, VERDICT_TRUE_HIT,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -389,6 +393,72 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         record: Option<&str>,
         at: DateTime<Utc>,
     ) -> StoreResult<bool>;
+
+    // Legal cooperation: requests, their timelines, evidence and its chain of custody.
+
+    /// Inserts the request with version 1 (whatever `row.version` says) and its first timeline event (seq 1) in
+    /// one transaction. `Conflict` if a request with the id exists; `Invalid` if the side is neither
+    /// [`LEGAL_SIDE_REQUESTING`] nor [`LEGAL_SIDE_EXECUTING`] or the event names another request. Nothing is
+    /// stored then.
+    async fn create_legal_request(
+        &self,
+        row: &LegalRequestRow,
+        event: &LegalEventRow,
+    ) -> StoreResult<()>;
+
+    /// Replaces state, form, events, urgent, case_ref and updated_at of the request `row.id` if its stored
+    /// version is `expected_version`, sets its version to `expected_version + 1` and appends `event` (with the
+    /// next seq) when given, all in one transaction. False, with nothing changed and no event appended, when the
+    /// stored version differs (another update came first) or there is no such request: of two updates from the
+    /// same version exactly one applies. `Invalid` if the event names another request.
+    async fn update_legal_request(
+        &self,
+        row: &LegalRequestRow,
+        expected_version: i64,
+        event: Option<&LegalEventRow>,
+    ) -> StoreResult<bool>;
+
+    async fn get_legal_request(&self, id: &str) -> StoreResult<Option<LegalRequestRow>>;
+
+    /// The requests matching the filter, newest first (`created_at`, then id, descending).
+    async fn list_legal_requests(
+        &self,
+        filter: &LegalRequestFilter,
+    ) -> StoreResult<Vec<LegalRequestRow>>;
+
+    /// The timeline of the request in seq order; empty for an unknown request.
+    async fn legal_events(&self, request_id: &str) -> StoreResult<Vec<LegalEventRow>>;
+
+    /// Appends one event to the timeline of `event.request_id` with the next seq (the one handed in is ignored)
+    /// and returns that seq. Concurrent appends get distinct seqs. `NotFound` if there is no such request.
+    async fn append_legal_event(&self, event: &LegalEventRow) -> StoreResult<i64>;
+
+    /// Stores a piece of evidence with its content. `Conflict` if one with the id exists, `NotFound` if its
+    /// request does not exist, `Invalid` if the status is not one of [`EVIDENCE_INTACT`], [`EVIDENCE_MISMATCH`],
+    /// [`EVIDENCE_UNVERIFIED`] or the size is negative.
+    async fn put_evidence(&self, row: &EvidenceRow) -> StoreResult<()>;
+
+    /// The evidence with its content.
+    async fn get_evidence(&self, id: &str) -> StoreResult<Option<EvidenceRow>>;
+
+    /// The evidence of one request, oldest first (`created_at`, then id), without content (`None`).
+    async fn list_evidence(&self, request_id: &str) -> StoreResult<Vec<EvidenceRow>>;
+
+    /// Records the outcome of checking the evidence. False if there is no such evidence; `Invalid` for a status
+    /// not in the list of [`Store::put_evidence`].
+    async fn set_evidence_status(
+        &self,
+        id: &str,
+        status: &str,
+        detail: Option<&str>,
+    ) -> StoreResult<bool>;
+
+    /// Stores a custody event as given (it is signed, so the caller numbers it). `Conflict` if the evidence has
+    /// an event with that seq, `NotFound` if the evidence does not exist.
+    async fn append_custody_event(&self, row: &CustodyEventRow) -> StoreResult<()>;
+
+    /// The custody events of the evidence in seq order; empty for unknown evidence.
+    async fn custody_events(&self, evidence_id: &str) -> StoreResult<Vec<CustodyEventRow>>;
 
     // The audit log: append-only, hash-chained.
 

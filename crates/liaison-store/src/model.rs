@@ -1,6 +1,6 @@
 //! The values the store keeps for records, users, API tokens, sessions, screening runs with their reviewed hits,
-//! risk rule sets, and federation (partners, agreements, outbox, inbox, hit references, disclosure requests), as
-//! callers see them.
+//! risk rule sets, federation (partners, agreements, outbox, inbox, hit references, disclosure requests), and
+//! legal cooperation (requests with their timelines, evidence with its chain of custody), as callers see them.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use liaison_core::{RecordType, Role};
@@ -330,11 +330,177 @@ pub const DISCLOSURE_REFUSED: &str = "refused";
 /// A disclosure request left undecided past its deadline.
 pub const DISCLOSURE_EXPIRED: &str = "expired";
 
+/// A legal cooperation request as one side keeps it. Both sides keep it under the same id (made by the
+/// requesting node). Timestamps are kept to the microsecond.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LegalRequestRow {
+    pub id: String,
+    /// [`LEGAL_SIDE_REQUESTING`] or [`LEGAL_SIDE_EXECUTING`]: which side this node is.
+    pub side: String,
+    /// The other node.
+    pub partner: String,
+    /// `"eio"`, `"eaw"`, `"mla"`, `"extradition"`, `"information_request"` or `"hit_follow_up"`.
+    pub kind: String,
+    /// The lifecycle state, e.g. `"draft"`, `"in_execution"`, `"closed"`.
+    pub state: String,
+    pub urgent: bool,
+    pub case_ref: Option<String>,
+    /// The request's form (JSON), opaque to the store.
+    pub form: String,
+    /// The events its deadlines run from, pauses and extensions (JSON), opaque to the store.
+    pub events: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// 1 when created; every successful update adds 1. Set by the store: the value handed to
+    /// `create_legal_request` or `update_legal_request` is not written.
+    pub version: i64,
+}
+
+/// The side of a legal request that asks for the measure.
+pub const LEGAL_SIDE_REQUESTING: &str = "requesting";
+/// The side of a legal request that decides on it and carries it out.
+pub const LEGAL_SIDE_EXECUTING: &str = "executing";
+
+/// One step in a legal request's timeline. `at` is kept to the microsecond.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LegalEventRow {
+    pub request_id: String,
+    /// 1, 2, 3... per request, assigned by the store when the event is appended (the value handed in is
+    /// ignored).
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    /// `"create"`, `"send"`, `"receive"`, `"recognise"`, `"extend"`, ...
+    pub action: String,
+    /// The side that took the action.
+    pub side: String,
+    /// The node that took it.
+    pub node: String,
+    pub actor: String,
+    /// The request's state after the action.
+    pub state_after: String,
+    pub detail: Option<String>,
+    /// The envelope that carried the action to or from the partner, if one did.
+    pub envelope_id: Option<String>,
+}
+
+/// A piece of evidence attached to a legal request. `created_at` is kept to the microsecond.
+#[derive(Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EvidenceRow {
+    pub id: String,
+    pub request_id: String,
+    /// The file name it was given.
+    pub name: String,
+    pub media_type: String,
+    /// Its size in bytes.
+    pub size: i64,
+    /// The SHA-256 of its content, lowercase hex.
+    pub sha256: String,
+    /// The bytes, when this node holds them: `get_evidence` returns them, `list_evidence` leaves them out
+    /// (`None`).
+    #[sqlx(default)]
+    pub content: Option<Vec<u8>>,
+    /// The node that collected it.
+    pub origin: String,
+    pub added_by: String,
+    pub created_at: DateTime<Utc>,
+    /// [`EVIDENCE_INTACT`], [`EVIDENCE_MISMATCH`] or [`EVIDENCE_UNVERIFIED`].
+    pub status: String,
+    pub status_detail: Option<String>,
+}
+
+// Written by hand so a log line shows how much content there is, not the content.
+impl std::fmt::Debug for EvidenceRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EvidenceRow")
+            .field("id", &self.id)
+            .field("request_id", &self.request_id)
+            .field("name", &self.name)
+            .field("media_type", &self.media_type)
+            .field("size", &self.size)
+            .field("sha256", &self.sha256)
+            .field(
+                "content",
+                &self
+                    .content
+                    .as_ref()
+                    .map(|bytes| format!("<{} bytes>", bytes.len())),
+            )
+            .field("origin", &self.origin)
+            .field("added_by", &self.added_by)
+            .field("created_at", &self.created_at)
+            .field("status", &self.status)
+            .field("status_detail", &self.status_detail)
+            .finish()
+    }
+}
+
+/// Evidence whose content matches its digest and chain of custody.
+pub const EVIDENCE_INTACT: &str = "intact";
+/// Evidence whose content or chain of custody does not match.
+pub const EVIDENCE_MISMATCH: &str = "mismatch";
+/// Evidence not checked yet.
+pub const EVIDENCE_UNVERIFIED: &str = "unverified";
+
+/// A chain-of-custody event of a piece of evidence, signed by the node that recorded it. `at` is kept to the
+/// microsecond.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CustodyEventRow {
+    pub evidence_id: String,
+    /// Set by the caller, since it is signed; unique per piece of evidence.
+    pub seq: i64,
+    /// `"collected"`, `"sealed"`, `"sent"`, `"received"`, `"verified"` or `"opened"`.
+    pub event: String,
+    pub at: DateTime<Utc>,
+    pub node: String,
+    pub actor: String,
+    /// The digest of the evidence as this event saw it.
+    pub sha256: String,
+    pub note: Option<String>,
+    /// The digest linking to the previous event (`""` for the first).
+    pub prev: String,
+    pub signature: String,
+    /// `"verified"`, `"own"` or `"mismatch: <why>"`, set by the server.
+    pub verification: String,
+}
+
+/// Which legal requests `list_legal_requests` returns: those matching every field that is set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LegalRequestFilter {
+    pub side: Option<String>,
+    pub partner: Option<String>,
+    pub kind: Option<String>,
+    pub state: Option<String>,
+    /// Only requests whose state is neither `"closed"` nor `"withdrawn"`.
+    pub open_only: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{TimeZone, Utc};
 
     use super::*;
+
+    #[test]
+    fn evidence_debug_shows_the_size_of_its_content() {
+        let evidence = EvidenceRow {
+            id: "ev-1".to_owned(),
+            request_id: "lr-1".to_owned(),
+            name: "statement.pdf".to_owned(),
+            media_type: "application/pdf".to_owned(),
+            size: 12,
+            sha256: "ab".repeat(32),
+            content: Some(b"witness said".to_vec()),
+            origin: "node-b".to_owned(),
+            added_by: "officer1".to_owned(),
+            created_at: Utc.timestamp_opt(0, 0).single().unwrap_or_default(),
+            status: EVIDENCE_INTACT.to_owned(),
+            status_detail: None,
+        };
+        let shown = format!("{evidence:?}");
+        assert!(shown.contains("<12 bytes>"), "{shown}");
+        assert!(!shown.contains("witness"), "{shown}");
+    }
 
     #[test]
     fn debug_output_redacts_secrets() {

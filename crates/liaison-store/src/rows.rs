@@ -8,8 +8,10 @@ use liaison_core::{RecordType, Role};
 use serde_json::Value;
 
 use crate::{
-    AuditEntry, DIRECTION_INCOMING, DIRECTION_OUTGOING, DISCLOSURE_APPROVED, DISCLOSURE_EXPIRED,
-    DISCLOSURE_PENDING, DISCLOSURE_REFUSED, DisclosureRow, HitRefRow, HitStatRow, OUTBOX_DELIVERED,
+    AuditEntry, CustodyEventRow, DIRECTION_INCOMING, DIRECTION_OUTGOING, DISCLOSURE_APPROVED,
+    DISCLOSURE_EXPIRED, DISCLOSURE_PENDING, DISCLOSURE_REFUSED, DisclosureRow, EVIDENCE_INTACT,
+    EVIDENCE_MISMATCH, EVIDENCE_UNVERIFIED, EvidenceRow, HitRefRow, HitStatRow,
+    LEGAL_SIDE_EXECUTING, LEGAL_SIDE_REQUESTING, LegalEventRow, LegalRequestRow, OUTBOX_DELIVERED,
     OUTBOX_FAILED, OUTBOX_PENDING, OutboxRow, PARTNER_ACTIVE, PARTNER_REVOKED, PartnerRow,
     ScreeningHitRow, ScreeningRunRow, StoreError, StoreResult, StoredRecord, UserRow,
     VERDICT_FALSE_HIT, VERDICT_TRUE_HIT,
@@ -612,6 +614,68 @@ pub(crate) fn taken_disclosure(row: &DisclosureRow) -> String {
     format!("{} disclosure request `{}`", row.direction, row.id)
 }
 
+/// Checks a new legal request and its first event before anything is written.
+pub(crate) fn check_new_legal_request(
+    row: &LegalRequestRow,
+    event: &LegalEventRow,
+) -> StoreResult<()> {
+    check_one_of(
+        "legal request side",
+        &row.side,
+        &[LEGAL_SIDE_REQUESTING, LEGAL_SIDE_EXECUTING],
+    )?;
+    check_event_of(row, Some(event))
+}
+
+/// Refuses an event handed with a request that belongs to another request.
+pub(crate) fn check_event_of(
+    row: &LegalRequestRow,
+    event: Option<&LegalEventRow>,
+) -> StoreResult<()> {
+    match event {
+        Some(event) if event.request_id != row.id => Err(StoreError::Invalid(format!(
+            "the timeline event `{}` names legal request `{}`, not `{}`",
+            event.action, event.request_id, row.id
+        ))),
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn check_evidence_status(status: &str) -> StoreResult<()> {
+    check_one_of(
+        "evidence status",
+        status,
+        &[EVIDENCE_INTACT, EVIDENCE_MISMATCH, EVIDENCE_UNVERIFIED],
+    )
+}
+
+pub(crate) fn check_evidence(row: &EvidenceRow) -> StoreResult<()> {
+    check_evidence_status(&row.status)?;
+    if row.size < 0 {
+        return Err(StoreError::Invalid(format!(
+            "size of evidence `{}` is {}",
+            row.id, row.size
+        )));
+    }
+    Ok(())
+}
+
+pub(crate) fn taken_legal_request(row: &LegalRequestRow) -> String {
+    format!("legal request `{}`", row.id)
+}
+
+/// The `NotFound` of an event appended to a request that does not exist.
+pub(crate) fn missing_legal_request(event: &LegalEventRow) -> String {
+    format!("legal request `{}`", event.request_id)
+}
+
+pub(crate) fn taken_custody_event(row: &CustodyEventRow) -> String {
+    format!(
+        "custody event {} of evidence `{}`",
+        row.seq, row.evidence_id
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -629,6 +693,12 @@ mod tests {
         assert!(check_outbox_state("sent").is_err());
         assert!(check_direction("incoming").is_ok());
         assert!(check_disclosure_state("expired").is_ok());
+        assert!(check_evidence_status("unverified").is_ok());
+        let err = check_evidence_status("tampered").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid value: evidence status `tampered` is not one of `intact`, `mismatch`, `unverified`"
+        );
     }
 
     #[test]

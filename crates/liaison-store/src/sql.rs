@@ -5,8 +5,9 @@
 use std::collections::{HashMap, HashSet};
 
 use liaison_core::RecordType;
+use sqlx::{Database, Encode, QueryBuilder, Type};
 
-use crate::StoredRecord;
+use crate::{LegalRequestFilter, StoredRecord};
 
 /// Records per statement. Each takes at most 8 bind parameters, which keeps a statement under SQLite's limit of
 /// 32,766 parameters and PostgreSQL's 65,535.
@@ -633,6 +634,141 @@ pub(crate) const LIST_DISCLOSURES_IN_STATE: &str = concat!(
 pub(crate) const DECIDE_DISCLOSURE: &str = "UPDATE disclosures SET state = $3, decided_by = $4, \
      reason = $5, record = $6, decided_at = $7 WHERE id = $1 AND direction = $2 AND state = 'pending'";
 
+/// The columns of `legal_requests` that make a `LegalRequestRow`.
+macro_rules! legal_request_columns {
+    () => {
+        "id, side, partner, kind, state, urgent, case_ref, form, events, created_by, created_at, updated_at, \
+         version"
+    };
+}
+
+/// The columns of `legal_events` that make a `LegalEventRow`.
+macro_rules! legal_event_columns {
+    () => {
+        "request_id, seq, at, action, side, node, actor, state_after, detail, envelope_id"
+    };
+}
+
+/// The columns of `evidence` that make an `EvidenceRow`, but its content.
+macro_rules! evidence_listing_columns {
+    () => {
+        "id, request_id, name, media_type, size, sha256, origin, added_by, created_at, status, status_detail"
+    };
+}
+
+/// The columns of `custody_events` that make a `CustodyEventRow`.
+macro_rules! custody_event_columns {
+    () => {
+        "evidence_id, seq, event, at, node, actor, sha256, note, prev, signature, verification"
+    };
+}
+
+/// Binds the columns of a `LegalRequestRow` in order but the version: a request starts at version 1.
+pub(crate) const INSERT_LEGAL_REQUEST: &str = concat!(
+    "INSERT INTO legal_requests (",
+    legal_request_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1)"
+);
+/// `$1` id, `$2` the version the caller read, `$3` state, `$4` form, `$5` events, `$6` urgent, `$7` case
+/// reference, `$8` time of the update. One statement guarded by the version, so of two updates from the same
+/// version exactly one applies (PostgreSQL re-reads the row the first one committed and finds its version
+/// changed).
+pub(crate) const UPDATE_LEGAL_REQUEST: &str = "UPDATE legal_requests SET state = $3, form = $4, \
+     events = $5, urgent = $6, case_ref = $7, updated_at = $8, version = version + 1 \
+     WHERE id = $1 AND version = $2";
+pub(crate) const SELECT_LEGAL_REQUEST: &str = concat!(
+    "SELECT ",
+    legal_request_columns!(),
+    " FROM legal_requests WHERE id = $1"
+);
+/// The start of `list_legal_requests`; [`legal_requests_query`] appends the filter.
+const LIST_LEGAL_REQUESTS: &str =
+    concat!("SELECT ", legal_request_columns!(), " FROM legal_requests");
+
+/// The states a legal request ends in: `open_only` leaves them out. Spelled as the partial index
+/// `legal_requests_open` spells them, so SQLite can use it.
+const LEGAL_REQUEST_OPEN: &str = "state NOT IN ('closed', 'withdrawn')";
+
+/// `list_legal_requests` for `filter`: each condition set binds its value, newest first.
+pub(crate) fn legal_requests_query<DB>(filter: &LegalRequestFilter) -> QueryBuilder<DB>
+where
+    DB: Database,
+    DB::Arguments: Default,
+    String: for<'t> Encode<'t, DB> + Type<DB>,
+{
+    let mut query = QueryBuilder::<DB>::new(LIST_LEGAL_REQUESTS);
+    let mut joiner = " WHERE ";
+    let conditions = [
+        ("side", &filter.side),
+        ("partner", &filter.partner),
+        ("kind", &filter.kind),
+        ("state", &filter.state),
+    ];
+    for (column, value) in conditions {
+        if let Some(value) = value {
+            query
+                .push(joiner)
+                .push(column)
+                .push(" = ")
+                .push_bind(value.clone());
+            joiner = " AND ";
+        }
+    }
+    if filter.open_only {
+        query.push(joiner).push(LEGAL_REQUEST_OPEN);
+    }
+    query.push(" ORDER BY created_at DESC, id DESC");
+    query
+}
+
+/// Binds `request_id, at, action, side, node, actor, state_after, detail, envelope_id` and returns the seq it
+/// took: the highest of the request plus one. SQLite runs it under the write lock; PostgreSQL locks the
+/// request's row first (`LOCK_LEGAL_REQUEST`), so concurrent appends take turns.
+pub(crate) const APPEND_LEGAL_EVENT: &str = concat!(
+    "INSERT INTO legal_events (",
+    legal_event_columns!(),
+    ") SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9 FROM legal_events \
+     WHERE request_id = $1 RETURNING seq"
+);
+pub(crate) const LEGAL_EVENTS: &str = concat!(
+    "SELECT ",
+    legal_event_columns!(),
+    " FROM legal_events WHERE request_id = $1 ORDER BY seq"
+);
+
+/// Binds the columns of an `EvidenceRow` in order, but the content last.
+pub(crate) const INSERT_EVIDENCE: &str = concat!(
+    "INSERT INTO evidence (",
+    evidence_listing_columns!(),
+    ", content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+);
+pub(crate) const SELECT_EVIDENCE: &str = concat!(
+    "SELECT ",
+    evidence_listing_columns!(),
+    ", content FROM evidence WHERE id = $1"
+);
+/// `$1` request. Oldest first; of evidence of the same microsecond, the smaller id first.
+pub(crate) const LIST_EVIDENCE: &str = concat!(
+    "SELECT ",
+    evidence_listing_columns!(),
+    " FROM evidence WHERE request_id = $1 ORDER BY created_at, id"
+);
+/// `$1` id, `$2` status, `$3` detail.
+pub(crate) const SET_EVIDENCE_STATUS: &str =
+    "UPDATE evidence SET status = $2, status_detail = $3 WHERE id = $1";
+
+/// Binds the columns of a `CustodyEventRow` in order.
+pub(crate) const INSERT_CUSTODY_EVENT: &str = concat!(
+    "INSERT INTO custody_events (",
+    custody_event_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+);
+pub(crate) const CUSTODY_EVENTS: &str = concat!(
+    "SELECT ",
+    custody_event_columns!(),
+    " FROM custody_events WHERE evidence_id = $1 ORDER BY seq"
+);
+
 #[cfg(test)]
 mod tests {
     use liaison_core::RecordType;
@@ -723,6 +859,34 @@ mod tests {
             assert!(HIT_STATISTICS.contains(dimension), "{HIT_STATISTICS}");
         }
         assert!(HIT_STATISTICS.contains("rule_id IS NOT NULL AND"));
+    }
+
+    #[test]
+    fn legal_request_filter_binds_what_is_set() {
+        let all =
+            legal_requests_query::<sqlx::Postgres>(&LegalRequestFilter::default()).into_string();
+        assert_eq!(
+            all,
+            concat!(
+                "SELECT ",
+                legal_request_columns!(),
+                " FROM legal_requests ORDER BY created_at DESC, id DESC"
+            )
+        );
+        let filter = LegalRequestFilter {
+            side: Some("executing".to_owned()),
+            state: Some("received".to_owned()),
+            open_only: true,
+            ..LegalRequestFilter::default()
+        };
+        let some = legal_requests_query::<sqlx::Postgres>(&filter).into_string();
+        assert!(
+            some.ends_with(
+                " FROM legal_requests WHERE side = $1 AND state = $2 AND state NOT IN ('closed', 'withdrawn') \
+                 ORDER BY created_at DESC, id DESC"
+            ),
+            "{some}"
+        );
     }
 
     #[test]

@@ -26,9 +26,10 @@ use crate::rows::{
 use crate::sql::Placeholders;
 use crate::timestamp::{to_text, truncate};
 use crate::{
-    AgreementRow, AuditDraft, AuditEntry, AuditFilter, DisclosureRow, HitRefRow, HitStatRow,
-    InboxRow, OutboxRow, PartnerRow, PutOutcome, RuleSetRow, ScreeningHitRow, ScreeningRunRow,
-    SessionRow, Store, StoreError, StoreResult, StoredRecord, TokenRow, UserRow, audit, sql,
+    AgreementRow, AuditDraft, AuditEntry, AuditFilter, CustodyEventRow, DisclosureRow, EvidenceRow,
+    HitRefRow, HitStatRow, InboxRow, LegalEventRow, LegalRequestFilter, LegalRequestRow, OutboxRow,
+    PartnerRow, PutOutcome, RuleSetRow, ScreeningHitRow, ScreeningRunRow, SessionRow, Store,
+    StoreError, StoreResult, StoredRecord, TokenRow, UserRow, audit, sql,
 };
 
 /// Connections of a file-backed pool. Readers run in parallel under WAL and writers queue anyway, so a few
@@ -1024,6 +1025,187 @@ impl Store for SqliteStore {
         Ok(result.rows_affected() == 1)
     }
 
+    async fn create_legal_request(
+        &self,
+        row: &LegalRequestRow,
+        event: &LegalEventRow,
+    ) -> StoreResult<()> {
+        rows::check_new_legal_request(row, event)?;
+        let _writer = self.writer.lock().await;
+        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
+        sqlx::query(sql::INSERT_LEGAL_REQUEST)
+            .bind(row.id.as_str())
+            .bind(row.side.as_str())
+            .bind(row.partner.as_str())
+            .bind(row.kind.as_str())
+            .bind(row.state.as_str())
+            .bind(row.urgent)
+            .bind(row.case_ref.as_deref())
+            .bind(row.form.as_str())
+            .bind(row.events.as_str())
+            .bind(row.created_by.as_str())
+            .bind(to_text(row.created_at))
+            .bind(to_text(row.updated_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(|err| {
+                StoreError::from_write(err, || rows::taken_legal_request(row), String::new)
+            })?;
+        append_legal_event_in(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update_legal_request(
+        &self,
+        row: &LegalRequestRow,
+        expected_version: i64,
+        event: Option<&LegalEventRow>,
+    ) -> StoreResult<bool> {
+        rows::check_event_of(row, event)?;
+        let _writer = self.writer.lock().await;
+        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
+        let result = sqlx::query(sql::UPDATE_LEGAL_REQUEST)
+            .bind(row.id.as_str())
+            .bind(expected_version)
+            .bind(row.state.as_str())
+            .bind(row.form.as_str())
+            .bind(row.events.as_str())
+            .bind(row.urgent)
+            .bind(row.case_ref.as_deref())
+            .bind(to_text(row.updated_at))
+            .execute(&mut *tx)
+            .await?;
+        if result.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        if let Some(event) = event {
+            append_legal_event_in(&mut tx, event).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn get_legal_request(&self, id: &str) -> StoreResult<Option<LegalRequestRow>> {
+        Ok(sqlx::query_as(sql::SELECT_LEGAL_REQUEST)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn list_legal_requests(
+        &self,
+        filter: &LegalRequestFilter,
+    ) -> StoreResult<Vec<LegalRequestRow>> {
+        let mut query = sql::legal_requests_query::<Sqlite>(filter);
+        Ok(query.build_query_as().fetch_all(&self.pool).await?)
+    }
+
+    async fn legal_events(&self, request_id: &str) -> StoreResult<Vec<LegalEventRow>> {
+        Ok(sqlx::query_as(sql::LEGAL_EVENTS)
+            .bind(request_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn append_legal_event(&self, event: &LegalEventRow) -> StoreResult<i64> {
+        let _writer = self.writer.lock().await;
+        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
+        let seq = append_legal_event_in(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    async fn put_evidence(&self, row: &EvidenceRow) -> StoreResult<()> {
+        rows::check_evidence(row)?;
+        sqlx::query(sql::INSERT_EVIDENCE)
+            .bind(row.id.as_str())
+            .bind(row.request_id.as_str())
+            .bind(row.name.as_str())
+            .bind(row.media_type.as_str())
+            .bind(row.size)
+            .bind(row.sha256.as_str())
+            .bind(row.origin.as_str())
+            .bind(row.added_by.as_str())
+            .bind(to_text(row.created_at))
+            .bind(row.status.as_str())
+            .bind(row.status_detail.as_deref())
+            .bind(row.content.as_deref())
+            .execute(&self.pool)
+            .await
+            .map_err(|err| {
+                StoreError::from_write(
+                    err,
+                    || format!("evidence `{}`", row.id),
+                    || format!("legal request `{}`", row.request_id),
+                )
+            })?;
+        Ok(())
+    }
+
+    async fn get_evidence(&self, id: &str) -> StoreResult<Option<EvidenceRow>> {
+        Ok(sqlx::query_as(sql::SELECT_EVIDENCE)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn list_evidence(&self, request_id: &str) -> StoreResult<Vec<EvidenceRow>> {
+        Ok(sqlx::query_as(sql::LIST_EVIDENCE)
+            .bind(request_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn set_evidence_status(
+        &self,
+        id: &str,
+        status: &str,
+        detail: Option<&str>,
+    ) -> StoreResult<bool> {
+        rows::check_evidence_status(status)?;
+        let result = sqlx::query(sql::SET_EVIDENCE_STATUS)
+            .bind(id)
+            .bind(status)
+            .bind(detail)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn append_custody_event(&self, row: &CustodyEventRow) -> StoreResult<()> {
+        sqlx::query(sql::INSERT_CUSTODY_EVENT)
+            .bind(row.evidence_id.as_str())
+            .bind(row.seq)
+            .bind(row.event.as_str())
+            .bind(to_text(row.at))
+            .bind(row.node.as_str())
+            .bind(row.actor.as_str())
+            .bind(row.sha256.as_str())
+            .bind(row.note.as_deref())
+            .bind(row.prev.as_str())
+            .bind(row.signature.as_str())
+            .bind(row.verification.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(|err| {
+                StoreError::from_write(
+                    err,
+                    || rows::taken_custody_event(row),
+                    || format!("evidence `{}`", row.evidence_id),
+                )
+            })?;
+        Ok(())
+    }
+
+    async fn custody_events(&self, evidence_id: &str) -> StoreResult<Vec<CustodyEventRow>> {
+        Ok(sqlx::query_as(sql::CUSTODY_EVENTS)
+            .bind(evidence_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     async fn append_audit(&self, draft: &AuditDraft) -> StoreResult<AuditEntry> {
         let _writer = self.writer.lock().await;
         let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
@@ -1128,4 +1310,28 @@ async fn delete_record_in(
         .execute(&mut *conn)
         .await?;
     Ok(true)
+}
+
+/// Appends `event` to its request's timeline inside a write transaction (which holds the write lock, so the
+/// seq it computes stays free) and returns the seq it took.
+async fn append_legal_event_in(
+    conn: &mut SqliteConnection,
+    event: &LegalEventRow,
+) -> StoreResult<i64> {
+    let seq: i64 = sqlx::query_scalar(sql::APPEND_LEGAL_EVENT)
+        .bind(event.request_id.as_str())
+        .bind(to_text(event.at))
+        .bind(event.action.as_str())
+        .bind(event.side.as_str())
+        .bind(event.node.as_str())
+        .bind(event.actor.as_str())
+        .bind(event.state_after.as_str())
+        .bind(event.detail.as_deref())
+        .bind(event.envelope_id.as_deref())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|err| {
+            StoreError::from_write(err, String::new, || rows::missing_legal_request(event))
+        })?;
+    Ok(seq)
 }

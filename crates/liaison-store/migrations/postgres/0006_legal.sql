@@ -57,15 +57,15 @@ CREATE TABLE evidence (
     size          BIGINT NOT NULL CHECK (size >= 0),
     -- SHA-256 of the content, lowercase hex.
     sha256        TEXT NOT NULL,
-    -- NULL when this node does not hold the bytes.
-    content       BYTEA,
     -- The node that collected it.
     origin        TEXT NOT NULL,
     added_by      TEXT NOT NULL,
     created_at    TIMESTAMPTZ NOT NULL,
     status        TEXT NOT NULL CHECK (status IN ('intact', 'mismatch', 'unverified')),
     -- Why the status is what it is (the digests compared), when there is something to say.
-    status_detail TEXT
+    status_detail TEXT,
+    -- NULL when this node does not hold the bytes. Last, as on SQLite; large values are kept out of line.
+    content       BYTEA
 );
 
 -- The evidence of one request, oldest first.

@@ -54,15 +54,16 @@ CREATE TABLE evidence (
     size          INTEGER NOT NULL CHECK (size >= 0),
     -- SHA-256 of the content, lowercase hex.
     sha256        TEXT NOT NULL,
-    -- NULL when this node does not hold the bytes.
-    content       BLOB,
     -- The node that collected it.
     origin        TEXT NOT NULL,
     added_by      TEXT NOT NULL,
     created_at    TEXT NOT NULL,
     status        TEXT NOT NULL CHECK (status IN ('intact', 'mismatch', 'unverified')),
     -- Why the status is what it is (the digests compared), when there is something to say.
-    status_detail TEXT
+    status_detail TEXT,
+    -- NULL when this node does not hold the bytes. Last, so that SQLite reads the other columns of a listing
+    -- without walking the pages of the content.
+    content       BLOB
 ) STRICT;
 
 -- The evidence of one request, oldest first.

@@ -8,6 +8,7 @@ mod audit;
 mod bulk;
 mod federation;
 mod harness;
+mod legal;
 mod open;
 mod records;
 mod references;
@@ -92,4 +93,12 @@ conformance! {
     federation::disclosures_round_trip,
     federation::disclosure_decisions,
     federation::concurrent_decisions_one_wins,
+    legal::legal_requests_round_trip,
+    legal::legal_request_updates_are_versioned,
+    legal::legal_requests_list_filters,
+    legal::legal_events_append_in_order,
+    legal::concurrent_legal_appends_get_distinct_seqs,
+    legal::concurrent_legal_updates_one_wins,
+    legal::evidence_round_trip,
+    legal::custody_events_round_trip,
 }

@@ -13,14 +13,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use liaison_federation::{DEFAULT_MAX_BYTES, Rejection, VerifyContext, open, receipt_for};
 use liaison_proto::federation::{
-    Envelope, KIND_DISCLOSURE_DECISION, KIND_DISCLOSURE_REQUEST, KIND_MESSAGE, KIND_SEARCH_REQUEST,
-    encode,
+    Envelope, KIND_DISCLOSURE_DECISION, KIND_DISCLOSURE_REQUEST, KIND_LEGAL_ACTION,
+    KIND_LEGAL_CATALOGUE, KIND_LEGAL_EVIDENCE, KIND_LEGAL_REQUEST, KIND_MESSAGE,
+    KIND_SEARCH_REQUEST, encode,
 };
 use liaison_store::{InboxRow, PARTNER_ACTIVE, PartnerRow};
 use serde_json::json;
 
 use super::transport::PeerFingerprint;
-use crate::services::{AuditEvent, Caller, ServiceError, disclosures, federated, record_audit};
+use crate::services::{
+    AuditEvent, Caller, ServiceError, disclosures, evidence, federated, legal, offences,
+    record_audit,
+};
 use crate::{Actor, Node};
 
 /// Where partners post envelopes.
@@ -180,7 +184,13 @@ async fn handle(node: &Node, fingerprint: &str, body: &[u8]) -> Result<Envelope,
             }
             Ok(federated::answer_search(node, &federation, &partner, &envelope).await?)
         }
-        KIND_DISCLOSURE_REQUEST | KIND_DISCLOSURE_DECISION | KIND_MESSAGE => {
+        KIND_DISCLOSURE_REQUEST
+        | KIND_DISCLOSURE_DECISION
+        | KIND_MESSAGE
+        | KIND_LEGAL_REQUEST
+        | KIND_LEGAL_ACTION
+        | KIND_LEGAL_EVIDENCE
+        | KIND_LEGAL_CATALOGUE => {
             let stored = InboxRow {
                 id: envelope.id.clone(),
                 sender: partner.node_id.clone(),
@@ -231,6 +241,10 @@ pub(crate) async fn process_inbox(
         KIND_DISCLOSURE_DECISION => {
             disclosures::receive_decision(node, &caller, partner, envelope).await?
         }
+        KIND_LEGAL_REQUEST => legal::receive_request(node, partner, envelope).await?,
+        KIND_LEGAL_ACTION => legal::receive_action(node, partner, envelope).await?,
+        KIND_LEGAL_EVIDENCE => evidence::receive(node, partner, envelope).await?,
+        KIND_LEGAL_CATALOGUE => offences::receive(node, partner, envelope).await?,
         _ => {
             record_audit(
                 node,

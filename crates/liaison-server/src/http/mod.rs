@@ -5,6 +5,7 @@ mod border;
 mod disclosures;
 mod error;
 mod extract;
+mod legal;
 mod messages;
 mod openapi;
 mod routes;
@@ -64,6 +65,7 @@ pub fn router(node: Node) -> Router {
         .merge(border::routes())
         .merge(disclosures::routes())
         .merge(messages::routes())
+        .merge(legal::routes())
         .merge(openapi::docs_router())
         .fallback(unknown_route)
         .layer(middleware::from_fn(record_metrics))

@@ -5,11 +5,11 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::AppState;
-use super::{border, disclosures, messages, routes};
+use super::{border, disclosures, legal, messages, routes};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Liaison node API", description = "Records, screening, border checks (documents, manifests, risk rules), authentication, users and the audit log of one Liaison node. Errors are RFC 9457 problem details. Every record access states a purpose."),
+    info(title = "Liaison node API", description = "Records, screening, border checks (documents, manifests, risk rules), federation (disclosures, messages), legal cooperation (requests, deadlines, evidence, dual criminality), authentication, users and the audit log of one Liaison node. Errors are RFC 9457 problem details. Every record access states a purpose."),
     paths(
         routes::healthz, routes::readyz, routes::login, routes::logout, routes::me, routes::change_password,
         routes::totp_enrol, routes::totp_confirm, routes::post_records, routes::get_record, routes::delete_record, routes::screen, routes::screen_batch, routes::list_users,
@@ -18,6 +18,9 @@ use super::{border, disclosures, messages, routes};
         border::hit_statistics, border::list_rules, border::upload_rules, border::activate_rules,
         disclosures::create_request, disclosures::list_requests, disclosures::get_request, disclosures::approve, disclosures::refuse,
         messages::send_message, messages::list_messages, messages::get_message,
+        legal::create, legal::list, legal::statistics, legal::get_request, legal::pdf, legal::act,
+        legal::add_evidence, legal::get_evidence, legal::evidence_content, legal::send_evidence,
+        legal::dual_criminality, legal::get_catalogue, legal::put_catalogue, legal::iccs,
     ),
     components(schemas(liaison_proto::api::Problem, liaison_proto::api::ProblemItem)),
     modifiers(&BearerAuth),

@@ -54,7 +54,7 @@ fn body(row: &DisclosureRow, with_record: bool) -> DisclosureBody {
 }
 
 /// Queues a signed message for a partner and wakes the outbox worker.
-async fn send<P: Payload>(
+pub(crate) async fn send<P: Payload>(
     node: &Node,
     partner: &str,
     payload: &P,

@@ -282,11 +282,16 @@ pub const LISTED_CATEGORIES: &[ListedCategory] = &[
     category(32, "sabotage", "sabotage", &["0504", "0904"]),
 ];
 
-/// The listed category with identifier `id` (`terrorism`) or number (`2`).
+/// The listed category named by its identifier (`trafficking_in_human_beings`), its number (`3`) or the
+/// wording of the Framework Decision (`trafficking in human beings`, any case).
 pub fn listed_category(id: &str) -> Option<&'static ListedCategory> {
-    LISTED_CATEGORIES
-        .iter()
-        .find(|category| category.id == id || id.parse::<u8>().ok() == Some(category.number))
+    let id = id.trim();
+    let as_identifier = id.to_lowercase().replace([' ', '-'], "_");
+    LISTED_CATEGORIES.iter().find(|category| {
+        category.id == as_identifier
+            || id.parse::<u8>().ok() == Some(category.number)
+            || category.name.eq_ignore_ascii_case(id)
+    })
 }
 
 /// An offence of the executing side's criminal law.
@@ -612,6 +617,15 @@ mod tests {
             assert!(IccsCode::parse(division).is_ok(), "{division}");
         }
         assert_eq!(listed_category("33"), None);
+        // The wording of the Framework Decision, as a form or an API client writes it.
+        assert_eq!(
+            listed_category("Trafficking in human beings"),
+            listed_category("3")
+        );
+        assert_eq!(
+            listed_category("trafficking-in-human-beings"),
+            listed_category("3")
+        );
     }
 
     #[test]

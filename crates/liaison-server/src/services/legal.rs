@@ -736,6 +736,12 @@ fn apply(
         };
         return Ok((state, Effect { events, detail }));
     }
+    if name == "refuse" && body.grounds.as_deref().is_none_or(|g| g.trim().is_empty()) {
+        return Err(ServiceError::bad_field(
+            "grounds",
+            "a refusal states its grounds (e.g. Directive 2014/41/EU Art. 11(1)(f): ne bis in idem)",
+        ));
+    }
     let action = state_action(name, body.grounds.as_deref())?;
     let next = transition(state, &action, side).map_err(illegal)?;
     let mut detail = note.map(str::to_owned);

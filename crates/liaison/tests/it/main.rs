@@ -10,5 +10,6 @@ mod exercise;
 mod federation;
 mod federation_reliability;
 mod harness;
+mod legal;
 mod scenario;
 mod screening;

@@ -10,10 +10,12 @@ use liaison_crypto::{NodeSigningKey, verify_signature};
 use liaison_proto::api::ScreenQuery;
 use liaison_proto::federation::{
     AttachmentRef, DecisionState, DisclosureDecision, DisclosureRequest, Envelope, FreeTextMessage,
-    HitBand, NodeCard, PartnerHit, Payload, Receipt, SearchRequest, SearchResponse, SearchStatus,
+    HitBand, LegalActionMessage, LegalCatalogueMessage, LegalEvidenceMessage, LegalRequestMessage,
+    NodeCard, PartnerHit, Payload, Receipt, SearchRequest, SearchResponse, SearchStatus,
     canonical_bytes, card_canonical_bytes, decode, decode_card, decode_payload, encode,
     encode_card, encode_payload,
 };
+use liaison_proto::legal::{CatalogueOffence, CustodyEvent};
 use serde_json::json;
 
 /// The key file (a 32-byte seed, base64) of the fixed test key: bytes 0, 1, ..., 31.
@@ -153,6 +155,68 @@ fn envelopes() -> Vec<(&'static str, Envelope)> {
             media_type: "image/jpeg".to_owned(),
         }],
     };
+    let legal_form: liaison_proto::legal::LegalRequestForm = serde_json::from_value(json!({
+        "kind": "eio",
+        "executing_node": "node-b",
+        "urgent": true,
+        "urgency_reason": "Evidence may be destroyed",
+        "case_ref": "OP-LANTERN-7",
+        "requesting_authority": {"name": "Public Prosecutor's Office, Zagreb", "country": "HR"},
+        "persons": [{"name": "Владимир Щербаков", "birth_date": "1975-03-14", "role": "suspect"}],
+        "offences": [{"iccs": "0701", "national_name": "Fraud", "max_penalty_years": 8, "listed_category": "swindling"}],
+        "facts": "Investment fraud, 2026.\nProceeds moved abroad.",
+        "measures": ["Bank records of the suspect's accounts"]
+    }))
+    .unwrap();
+    let legal_request = LegalRequestMessage {
+        request_id: "01958a2c-4f00-7000-8000-0000000000a1".to_owned(),
+        sent_at: "2026-03-01T11:00:00.000000Z".to_owned(),
+        created_by: "prosecutor".to_owned(),
+        form: legal_form,
+    };
+    let legal_action = LegalActionMessage {
+        request_id: "01958a2c-4f00-7000-8000-0000000000a1".to_owned(),
+        action: "refuse".to_owned(),
+        side: "executing".to_owned(),
+        at: "2026-03-04T08:15:00.000000Z".to_owned(),
+        actor: "central".to_owned(),
+        state: "refused".to_owned(),
+        grounds: Some("Directive 2014/41/EU Art. 11(1)(f): ne bis in idem".to_owned()),
+        note: None,
+        date: None,
+        deadline: None,
+        days: None,
+        reason: None,
+    };
+    let evidence = LegalEvidenceMessage {
+        request_id: "01958a2c-4f00-7000-8000-0000000000a1".to_owned(),
+        evidence_id: "ev-0001".to_owned(),
+        name: "statement.csv".to_owned(),
+        media_type: "text/csv".to_owned(),
+        size: 5,
+        sha256: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824".to_owned(),
+        content: "aGVsbG8=".to_owned(),
+        custody: vec![CustodyEvent {
+            seq: 1,
+            event: "collected".to_owned(),
+            at: "2026-03-05T10:00:00.000000Z".to_owned(),
+            node: "node-a".to_owned(),
+            actor: "central".to_owned(),
+            sha256: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824".to_owned(),
+            note: Some("Produced by the bank".to_owned()),
+            prev: String::new(),
+            signature: key().sign(b"golden custody event"),
+        }],
+    };
+    let catalogue = LegalCatalogueMessage {
+        updated_at: "2026-03-01T07:00:00.000000Z".to_owned(),
+        offences: vec![CatalogueOffence {
+            code: "StGB 263".to_owned(),
+            name: "Betrug".to_owned(),
+            max_penalty_years: 5,
+            iccs: "0701".to_owned(),
+        }],
+    };
     vec![
         (
             "search.request.json",
@@ -203,6 +267,42 @@ fn envelopes() -> Vec<(&'static str, Envelope)> {
                 &message,
             ),
         ),
+        (
+            "legal.request.json",
+            signed(
+                "0000000000a1",
+                "2026-03-01T11:00:00.000000Z",
+                None,
+                &legal_request,
+            ),
+        ),
+        (
+            "legal.action.json",
+            signed(
+                "0000000000a2",
+                "2026-03-04T08:15:00.000000Z",
+                Some("01958a2c-4f00-7000-8000-0000000000a1"),
+                &legal_action,
+            ),
+        ),
+        (
+            "legal.evidence.json",
+            signed(
+                "0000000000a3",
+                "2026-03-05T10:00:00.000000Z",
+                Some("01958a2c-4f00-7000-8000-0000000000a1"),
+                &evidence,
+            ),
+        ),
+        (
+            "legal.catalogue.json",
+            signed(
+                "0000000000a4",
+                "2026-03-01T07:00:00.000000Z",
+                None,
+                &catalogue,
+            ),
+        ),
     ]
 }
 
@@ -241,6 +341,10 @@ fn check_payload(envelope: &Envelope) {
         "disclosure.decision" => decode_payload::<DisclosureDecision>(envelope).map(drop),
         "receipt" => decode_payload::<Receipt>(envelope).map(drop),
         "message" => decode_payload::<FreeTextMessage>(envelope).map(drop),
+        "legal.request" => decode_payload::<LegalRequestMessage>(envelope).map(drop),
+        "legal.action" => decode_payload::<LegalActionMessage>(envelope).map(drop),
+        "legal.evidence" => decode_payload::<LegalEvidenceMessage>(envelope).map(drop),
+        "legal.catalogue" => decode_payload::<LegalCatalogueMessage>(envelope).map(drop),
         other => panic!("no golden payload check for `{other}`"),
     };
     result.unwrap_or_else(|e| panic!("{}: {e}", envelope.kind));

@@ -20,7 +20,8 @@ pub fn degree_centrality(g: &Graph) -> Vec<f64> {
 pub enum Sampling {
     /// Every node: O(n·m), for graphs up to some tens of thousands of nodes.
     Exact,
-    /// `count` distinct sources drawn with `seed`, the result scaled by `n / count` (an unbiased estimate).
+    /// `count` distinct sources drawn with `seed`, each sum rescaled to estimate the exact value without
+    /// bias (as networkx 3.6's `betweenness_centrality(k=...)`).
     Pivots { count: usize, seed: u64 },
 }
 
@@ -47,90 +48,146 @@ pub fn betweenness(g: &Graph, sampling: Sampling) -> Vec<f64> {
         }
         _ => g.nodes().collect(),
     };
+    let adjacency = SimpleAdjacency::new(g);
     let mut ws = BrandesScratch::new(n);
     for &s in &sources {
-        ws.accumulate(g, s, &mut bc);
+        ws.accumulate(&adjacency, s, &mut bc);
     }
-    if n > 2 {
-        let mut scale = 1.0 / ((n - 1) as f64 * (n - 2) as f64);
-        if sources.len() < n && !sources.is_empty() {
-            scale *= n as f64 / sources.len() as f64;
-        }
-        for b in &mut bc {
-            *b *= scale;
-        }
+    if n <= 2 {
+        return bc;
+    }
+    let k = sources.len();
+    let pairs_per_source = (n - 2) as f64;
+    if k == n {
+        let scale = 1.0 / ((n - 1) as f64 * pairs_per_source);
+        bc.iter_mut().for_each(|b| *b *= scale);
+        return bc;
+    }
+    // A sampled source never lies on its own paths, so only the other k-1 sources informed its score
+    // (the estimator of networkx 3.6, which keeps k = n equal to the exact value).
+    let mut is_source = vec![false; n];
+    for &s in &sources {
+        is_source[s as usize] = true;
+    }
+    let scale_other = 1.0 / (k as f64 * pairs_per_source);
+    let scale_source = if k > 1 {
+        1.0 / ((k - 1) as f64 * pairs_per_source)
+    } else {
+        0.0
+    };
+    for (b, &src) in bc.iter_mut().zip(&is_source) {
+        *b *= if src { scale_source } else { scale_other };
     }
     bc
 }
 
-/// Per-source arrays, reset only where the last search reached so a source costs O(reached), not O(n).
+/// The graph with parallel links collapsed, for the algorithms that read it as simple.
+pub(crate) struct SimpleAdjacency {
+    offsets: Vec<usize>,
+    nbr: Vec<NodeIx>,
+}
+
+impl SimpleAdjacency {
+    pub(crate) fn new(g: &Graph) -> Self {
+        let mut offsets = Vec::with_capacity(g.node_count() + 1);
+        offsets.push(0);
+        let mut nbr = Vec::with_capacity(g.edge_count() * 2);
+        for v in g.nodes() {
+            nbr.extend(distinct(g.adjacent(v)));
+            offsets.push(nbr.len());
+        }
+        Self { offsets, nbr }
+    }
+
+    #[inline]
+    pub(crate) fn row(&self, v: NodeIx) -> &[NodeIx] {
+        let i = v as usize;
+        &self.nbr[self.offsets[i]..self.offsets[i + 1]]
+    }
+}
+
+/// What one source's search knows about a node, kept together so that looking at a neighbour touches one
+/// cache line.
+#[derive(Clone, Copy)]
+struct Reached {
+    dist: u32,
+    /// Shortest paths from the source.
+    sigma: f64,
+    /// (1 + dependency) / sigma, once the node's dependency is final.
+    share: f64,
+}
+
+const UNREACHED: Reached = Reached {
+    dist: NONE,
+    sigma: 0.0,
+    share: 0.0,
+};
+
+/// Per-source state, reset only where the last search reached so a source costs O(reached), not O(n).
 struct BrandesScratch {
-    dist: Vec<u32>,
-    sigma: Vec<f64>,
-    delta: Vec<f64>,
+    node: Vec<Reached>,
     order: Vec<NodeIx>,
 }
 
 impl BrandesScratch {
     fn new(n: usize) -> Self {
         Self {
-            dist: vec![NONE; n],
-            sigma: vec![0.0; n],
-            delta: vec![0.0; n],
+            node: vec![UNREACHED; n],
             order: Vec::new(),
         }
     }
 
-    fn accumulate(&mut self, g: &Graph, s: NodeIx, bc: &mut [f64]) {
-        let Self {
-            dist,
-            sigma,
-            delta,
-            order,
-        } = self;
+    fn accumulate(&mut self, adj: &SimpleAdjacency, s: NodeIx, bc: &mut [f64]) {
+        let Self { node, order } = self;
         order.clear();
-        dist[s as usize] = 0;
-        sigma[s as usize] = 1.0;
+        node[s as usize] = Reached {
+            dist: 0,
+            sigma: 1.0,
+            share: 0.0,
+        };
         order.push(s);
         let mut head = 0;
         while let Some(&v) = order.get(head) {
             head += 1;
-            let dv = dist[v as usize];
-            let sv = sigma[v as usize];
-            for w in distinct(g.adjacent(v)) {
-                let wi = w as usize;
-                if dist[wi] == NONE {
-                    dist[wi] = dv + 1;
+            let Reached {
+                dist: dv,
+                sigma: sv,
+                ..
+            } = node[v as usize];
+            for &w in adj.row(v) {
+                let r = &mut node[w as usize];
+                if r.dist == NONE {
+                    r.dist = dv + 1;
                     order.push(w);
                 }
-                if dist[wi] == dv + 1 {
-                    sigma[wi] += sv;
+                if r.dist == dv + 1 {
+                    r.sigma += sv;
                 }
             }
         }
-        // Predecessors are the neighbours one hop closer, so no lists are kept: walking back in order of
-        // decreasing distance finds them from the distances alone.
-        for &w in order.iter().rev() {
-            let wi = w as usize;
-            let dw = dist[wi];
-            let coeff = (1.0 + delta[wi]) / sigma[wi];
-            if dw > 0 {
-                for v in distinct(g.adjacent(w)) {
-                    let vi = v as usize;
-                    if dist[vi] != NONE && dist[vi] + 1 == dw {
-                        delta[vi] += sigma[vi] * coeff;
-                    }
+        // Walking back in order of decreasing distance, each node pulls its dependency from the
+        // neighbours one hop further, which are final by then; no predecessor lists are needed.
+        for &v in order.iter().rev() {
+            let Reached {
+                dist: dv,
+                sigma: sv,
+                ..
+            } = node[v as usize];
+            let mut pulled = 0.0;
+            for &w in adj.row(v) {
+                let r = &node[w as usize];
+                if r.dist == dv + 1 {
+                    pulled += r.share;
                 }
             }
-            if w != s {
-                bc[wi] += delta[wi];
+            let delta = sv * pulled;
+            if v != s {
+                bc[v as usize] += delta;
             }
+            node[v as usize].share = (1.0 + delta) / sv;
         }
         for &v in order.iter() {
-            let vi = v as usize;
-            dist[vi] = NONE;
-            sigma[vi] = 0.0;
-            delta[vi] = 0.0;
+            node[v as usize] = UNREACHED;
         }
     }
 }

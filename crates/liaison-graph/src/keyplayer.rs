@@ -7,7 +7,7 @@ use crate::{Graph, NodeIx};
 /// Up to this many nodes, ties between candidates are broken by exact betweenness; above, by betweenness
 /// estimated from [`TIE_PIVOTS`] pivots.
 const EXACT_TIE_BREAK_NODES: usize = 5_000;
-const TIE_PIVOTS: usize = 128;
+const TIE_PIVOTS: usize = 32;
 
 /// Borgatti's fragmentation of what remains once `removed` is taken out:
 /// `F = 1 - Σ s_k(s_k-1) / (n(n-1))` over the connected components of sizes `s_k`, where `n` is the
@@ -173,7 +173,7 @@ impl RemovalEffect {
 /// Greedy key-player set: repeatedly removes the eligible node whose removal raises fragmentation most
 /// (ties: higher betweenness on the whole graph, then lower index), up to `limit` nodes or until no
 /// eligible node is left. Each step is O(n + m); betweenness is computed only if a tie needs it (exact up
-/// to 5,000 nodes, estimated from 128 pivots above).
+/// to 5,000 nodes, estimated from 32 pivots above).
 pub fn key_players(g: &Graph, limit: usize, eligible: &dyn Fn(NodeIx) -> bool) -> Vec<KeyPlayer> {
     let mut tie_break: Option<Vec<f64>> = None;
     key_players_with(g, limit, eligible, &mut || {

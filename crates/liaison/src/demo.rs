@@ -244,6 +244,10 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         )?);
     }
 
+    // Requests with running deadlines, delivered by the federation just started.
+    let seeded: Vec<&Node> = nodes.iter().map(|n| &n.node).collect();
+    crate::demo_legal::seed(&seeded).await?;
+
     let (stop, _) = tokio::sync::broadcast::channel::<()>(1);
     let mut servers = Vec::new();
     for demo_node in &nodes {

@@ -5,7 +5,9 @@ mod border;
 mod commands;
 mod config;
 mod demo;
+mod demo_legal;
 mod exercise;
+mod legal;
 mod partner;
 mod scenario;
 
@@ -61,6 +63,12 @@ enum Command {
         #[command(subcommand)]
         command: partner::PartnerCommand,
     },
+    /// Legal cooperation: requests with their deadlines and actions, evidence with its chain of custody, the
+    /// offence catalogue, dual criminality, turnaround statistics and the ICCS.
+    Legal {
+        #[command(subcommand)]
+        command: legal::LegalCommand,
+    },
     /// Score what trainees did on the nodes of an exercise against its ground truth.
     Exercise {
         #[command(subcommand)]
@@ -115,6 +123,7 @@ fn main() -> ExitCode {
             Command::ScreenManifest(args) => border::screen_manifest(&cli.data_dir, args).await,
             Command::Demo(args) => demo::demo(args).await,
             Command::Partner { command } => partner::partner(&cli.data_dir, command).await,
+            Command::Legal { command } => legal::legal(&cli.data_dir, command).await,
             Command::Exercise { command } => exercise::exercise(command).await,
             Command::Scenario { command } => scenario::scenario(&cli.data_dir, command),
             Command::User { command } => commands::user(&cli.data_dir, command).await,

@@ -1,6 +1,8 @@
 //! The entity graph: a builder that interns entities and collects links, and the immutable graph it
 //! builds, stored as flat arrays with compressed adjacency (CSR) so that millions of nodes stay cheap.
 
+use rustc_hash::FxHashMap;
+
 use crate::model::{EdgeKind, EdgeRef, EntityKind};
 use crate::strings::{Interner, KeyIndex, StrTable, hash_str};
 use crate::{EdgeIx, NodeIx};
@@ -22,6 +24,7 @@ struct Tables {
     node_labels: StrTable,
     node_owner: Vec<u16>,
     owners: Vec<String>,
+    owner_ids: FxHashMap<String, u16>,
     edge_ends: Vec<[NodeIx; 2]>,
     edge_kind: Vec<EdgeKind>,
     edge_date: Vec<i32>,
@@ -71,12 +74,13 @@ impl GraphBuilder {
     /// Interns an owner (the node that holds the record) and returns its index in [`Graph::owners`].
     /// At most 65,535 owners are told apart; any further one is recorded as [`NO_OWNER`].
     pub fn owner(&mut self, node_id: &str) -> u16 {
-        if let Some(i) = self.t.owners.iter().position(|o| o == node_id) {
-            return u16::try_from(i).unwrap_or(NO_OWNER);
+        if let Some(&i) = self.t.owner_ids.get(node_id) {
+            return i;
         }
         match u16::try_from(self.t.owners.len()) {
             Ok(i) if i != NO_OWNER => {
                 self.t.owners.push(node_id.to_owned());
+                self.t.owner_ids.insert(node_id.to_owned(), i);
                 i
             }
             _ => NO_OWNER,
@@ -157,6 +161,7 @@ impl GraphBuilder {
     /// Freezes the graph: lays out each node's links contiguously, sorted by neighbour then link.
     pub fn build(self) -> Graph {
         let mut t = self.t;
+        t.owner_ids = FxHashMap::default();
         let n = t.kinds.len();
         let mut offsets = vec![0usize; n + 1];
         for &[a, b] in &t.edge_ends {
@@ -460,6 +465,12 @@ mod tests {
         assert_eq!(e.date, None);
         assert!(g.memory_bytes() > 0);
         assert_eq!(distinct(g.adjacent(p1)).collect::<Vec<_>>(), vec![p2, ph]);
+    }
+
+    #[test]
+    fn graph_is_shared_across_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Graph>();
     }
 
     #[test]

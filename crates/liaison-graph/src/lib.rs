@@ -32,8 +32,7 @@ pub use export::{iso_date, to_gexf, to_graphml};
 pub use filter::EdgeFilter;
 pub use graph::{Graph, GraphBuilder, NO_OWNER};
 pub use keyplayer::{
-    KeyPlayer, fragmentation, key_players, key_players_with, pairs_without_brute_force,
-    pairs_without_each,
+    KeyPlayer, fragmentation, fragmentation_if_removed, key_players, key_players_with,
 };
 pub use model::{Edge, EdgeKind, EdgeRef, EntityKind};
 pub use rng::SplitMix64;

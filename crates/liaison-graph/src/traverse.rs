@@ -223,6 +223,8 @@ pub fn paths_bounded(
         out.paths.push(vec![from]);
         return out;
     }
+    // A simple path has at most n - 1 links; longer bounds would only spin through empty lengths.
+    let max_length = max_length.min(u32::try_from(n - 1).unwrap_or(u32::MAX));
     let f = filter.compile(g);
     let to_target = distances_within(g, to, max_length, &f);
     let Some(&shortest) = to_target.get(from as usize).filter(|&&d| d != NONE) else {

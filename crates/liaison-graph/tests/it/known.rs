@@ -208,3 +208,84 @@ fn typed_links_and_filters_on_a_small_network() {
     assert_eq!(nb.nodes, vec![(anna, 0), (phone, 1), (boris, 2)]);
     assert_eq!(connected_components(&g), vec![0; 5]);
 }
+
+#[test]
+fn ties_go_to_the_higher_betweenness() {
+    // A 6-cycle with a hub linked to three of its nodes: no single removal disconnects anything, so
+    // every node ties on fragmentation and betweenness decides.
+    let g = simple(
+        7,
+        &[
+            (1, 2),
+            (2, 3),
+            (3, 4),
+            (4, 5),
+            (5, 6),
+            (6, 1),
+            (0, 1),
+            (0, 3),
+            (0, 5),
+        ],
+    );
+    let bc = betweenness(&g, Sampling::Exact);
+    let best = (0..7u32).fold(0, |b, v| {
+        if bc[v as usize] > bc[b as usize] {
+            v
+        } else {
+            b
+        }
+    });
+    let kp = key_players(&g, 1, &|_| true);
+    assert_eq!(kp[0].node, best);
+    assert_eq!(kp[0].gain, 0.0);
+    let mut asked = 0;
+    let kp = liaison_graph::key_players_with(&g, 1, &|_| true, &mut || {
+        asked += 1;
+        vec![0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 9.0]
+    });
+    assert_eq!(kp[0].node, 6);
+    assert_eq!(asked, 1);
+}
+
+#[test]
+fn nodes_outside_the_graph_never_panic() {
+    let g = two_triangles();
+    let all = EdgeFilter::all();
+    let far = 1_000_000;
+    assert_eq!(g.kind(far), EntityKind::Other);
+    assert_eq!(g.key(far), "");
+    assert_eq!(g.label(far), None);
+    assert_eq!(g.owner_of(far), None);
+    assert_eq!(g.degree(far), 0);
+    assert_eq!(g.neighbours(far).count(), 0);
+    assert_eq!(g.edge(far).kind, EdgeKind::Relation);
+    assert_eq!(shortest_path(&g, 0, far, &all), None);
+    assert!(paths(&g, far, 0, 3, &all, 10).is_empty());
+    assert!(neighbourhood(&g, far, 2, &all, 10).nodes.is_empty());
+    assert_eq!(fragmentation(&g, &[far, 2]), fragmentation(&g, &[2]));
+    assert!(liaison_graph::to_graphml(&g, Some(&[far])).contains("</graphml>"));
+    assert!(key_players(&g, 100, &|_| true).len() == 6);
+}
+
+#[test]
+fn unbounded_path_lengths_end() {
+    let mut edges = Vec::new();
+    for a in 0..9 {
+        for c in a + 1..9 {
+            edges.push((a, c));
+        }
+    }
+    let g = simple(9, &edges);
+    // All 13,700 simple paths between two nodes of K9, shortest first.
+    let all = paths(&g, 0, 1, u32::MAX, &EdgeFilter::all(), usize::MAX);
+    assert_eq!(all.len(), 13_700);
+    assert_eq!(all[0], vec![0, 1]);
+    assert!(
+        all.windows(2)
+            .all(|w| (w[0].len(), &w[0]) < (w[1].len(), &w[1]))
+    );
+    let budget =
+        liaison_graph::paths_bounded(&g, 0, 1, u32::MAX, &EdgeFilter::all(), usize::MAX, 1000);
+    assert!(!budget.complete);
+    assert!(!budget.paths.is_empty());
+}

@@ -11,5 +11,6 @@ mod federation;
 mod federation_reliability;
 mod harness;
 mod legal;
+mod legal_cli;
 mod scenario;
 mod screening;

@@ -410,7 +410,8 @@ fn flag_error(error: ServiceError, flags: &[(&str, &str)]) -> anyhow::Error {
     }
 }
 
-/// Reads a file (or standard input for `-`) of at most `limit` bytes, without reading more than that.
+/// Reads a file (or standard input for `-`) of at most `limit` bytes, without reading more than that; errors
+/// name the file.
 fn read_bounded(path: &Path, limit: usize, what: &str) -> anyhow::Result<Vec<u8>> {
     let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
     let mut bytes = Vec::new();
@@ -427,10 +428,12 @@ fn read_bounded(path: &Path, limit: usize, what: &str) -> anyhow::Result<Vec<u8>
             .with_context(|| format!("cannot read {}", path.display()))?;
     }
     if bytes.len() > limit {
-        bail!(
-            "{}: the {what} is larger than the limit of {limit} bytes",
-            path.display()
-        );
+        let source = if path.as_os_str() == "-" {
+            "standard input".to_owned()
+        } else {
+            path.display().to_string()
+        };
+        bail!("{source}: the {what} is larger than the limit of {limit} bytes");
     }
     Ok(bytes)
 }
@@ -443,12 +446,17 @@ async fn create(
     output: Output,
 ) -> anyhow::Result<ExitCode> {
     let bytes = read_bounded(path, limit, "form")?;
+    let source = if path.as_os_str() == "-" {
+        "standard input".to_owned()
+    } else {
+        path.display().to_string()
+    };
     // serde names the missing or unknown field and where it is (line and column).
     let form: LegalRequestForm = serde_json::from_slice(&bytes)
-        .with_context(|| format!("{}: not a legal request form", path.display()))?;
+        .with_context(|| format!("{source}: not a legal request form"))?;
     let body = legal::create(node, caller, form)
         .await
-        .map_err(|e| explain(e).context(format!("{}: refused", path.display())))?;
+        .map_err(|e| explain(e).context(format!("{source}: refused")))?;
     if output.json {
         print_json(&body)?;
         return Ok(ExitCode::SUCCESS);
@@ -731,6 +739,9 @@ async fn evidence_command(
             note,
             output,
         } => {
+            if file.as_os_str() == "-" {
+                bail!("give the evidence as a file: its name is kept with it");
+            }
             let content = read_bounded(&file, MAX_EVIDENCE_BYTES, "evidence")?;
             let name = file
                 .file_name()

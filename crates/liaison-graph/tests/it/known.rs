@@ -289,3 +289,23 @@ fn unbounded_path_lengths_end() {
     assert!(!budget.complete);
     assert!(!budget.paths.is_empty());
 }
+
+#[test]
+fn parallel_links_weigh_in_pagerank_and_isolated_nodes_share_evenly() {
+    let g = simple(5, &[(0, 1), (0, 1), (1, 2), (2, 3)]);
+    // nx.pagerank(nx.MultiGraph([(0, 1), (0, 1), (1, 2), (2, 3)]) + isolated node 4, tol=1e-13)
+    let want = [
+        0.227474111594,
+        0.337640352849,
+        0.254453599249,
+        0.144287357994,
+        0.0361445783133,
+    ];
+    assert_close(&pagerank(&g, 0.85, 1e-14, 10_000), &want, 1e-10);
+    // Betweenness reads the simple graph: nx.betweenness_centrality(nx.Graph(...)).
+    assert_close(
+        &betweenness(&g, Sampling::Exact),
+        &[0.0, 1.0 / 3.0, 1.0 / 3.0, 0.0, 0.0],
+        1e-12,
+    );
+}

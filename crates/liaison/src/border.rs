@@ -1,7 +1,6 @@
 //! Border commands: `liaison mrz check` (one document's machine-readable zone) and `liaison screen-manifest`
 //! (every traveller of a PAXLST, PNRGOV or CSV manifest), through the same services as the HTTP API.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -15,7 +14,7 @@ use liaison_server::services::border::{self, MAX_MANIFEST_BYTES, ManifestRequest
 use liaison_server::services::records::AccessReason;
 use liaison_server::services::{Caller, ServiceError};
 
-use crate::commands::{open_node, tempfile_in, with_screening};
+use crate::commands::{open_node, with_screening, write_atomically};
 use crate::config::Config;
 
 #[derive(Debug, Subcommand)]
@@ -346,19 +345,4 @@ fn print_report(report: &ManifestReport, all: bool) {
         s.seconds,
         report.id
     );
-}
-
-/// Writes beside the target and renames, so a failure never leaves a partial file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let directory = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let (mut file, temp) = tempfile_in(directory)?;
-    let written = file.write_all(bytes).and_then(|()| file.sync_all());
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temp);
-        return Err(e).with_context(|| format!("cannot write {}", path.display()));
-    }
-    std::fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))
 }

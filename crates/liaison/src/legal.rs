@@ -2,7 +2,7 @@
 //! their evidence with its chain of custody, the offence catalogue, dual criminality, turnaround statistics
 //! and the ICCS, through the same services (and audit entries) as the HTTP API.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -17,7 +17,7 @@ use liaison_proto::legal::{
 use liaison_server::Node;
 use liaison_server::services::{Caller, ServiceError, evidence, legal, legal_pdf, offences};
 
-use crate::commands::open_node;
+use crate::commands::{open_node, write_atomically};
 use crate::config::Config;
 
 #[derive(Debug, Args)]
@@ -1051,21 +1051,4 @@ fn print_iccs(body: &IccsBody) {
             category.iccs.join(", ")
         );
     }
-}
-
-/// Writes beside the target and renames, so a failure never leaves a partial file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let directory = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(directory)
-        .with_context(|| format!("cannot create a file in {}", directory.display()))?;
-    file.write_all(bytes)
-        .and_then(|()| file.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    file.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }

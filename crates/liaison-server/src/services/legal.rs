@@ -834,6 +834,11 @@ pub async fn act(
     // The message to the partner is sealed before the change is stored, so its id is in the timeline;
     // it is queued only once the change is stored.
     let shared = state != RequestState::Draft || name == "send";
+    if shared && node.federation.is_none() {
+        return Err(ServiceError::Conflict(
+            "this node does not federate: the action could not reach the partner".to_owned(),
+        ));
+    }
     let event = LegalEventRow {
         request_id: row.id.clone(),
         seq: 0,

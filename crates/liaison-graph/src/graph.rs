@@ -43,7 +43,7 @@ impl Tables {
 }
 
 /// Collects entities and links, then [`GraphBuilder::build`]s the immutable [`Graph`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct GraphBuilder {
     t: Tables,
 }
@@ -221,12 +221,32 @@ impl GraphBuilder {
 
 /// The immutable entity graph. Node and link indices are dense (`0..node_count`, `0..edge_count`) and in
 /// the order the builder created them; each node's links are sorted by neighbour, then by link.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Graph {
     t: Tables,
     offsets: Vec<usize>,
     nbr: Vec<NodeIx>,
     nbr_edge: Vec<EdgeIx>,
+}
+
+// Debug shows the size only: a graph can hold millions of entities, and a log line must not.
+impl std::fmt::Debug for GraphBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GraphBuilder")
+            .field("nodes", &self.node_count())
+            .field("edges", &self.edge_count())
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Graph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Graph")
+            .field("nodes", &self.node_count())
+            .field("edges", &self.edge_count())
+            .field("owners", &self.owners())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Graph {
@@ -464,6 +484,10 @@ mod tests {
         assert_eq!(g.edge(0).date, Some(20_000));
         assert_eq!(e.date, None);
         assert!(g.memory_bytes() > 0);
+        assert_eq!(
+            format!("{g:?}"),
+            "Graph { nodes: 3, edges: 3, owners: [\"node-a\"], .. }"
+        );
         assert_eq!(distinct(g.adjacent(p1)).collect::<Vec<_>>(), vec![p2, ph]);
     }
 

@@ -237,7 +237,11 @@ fn other_scripts_are_transliterated_and_flagged() {
         to_win_ansi("Dvor\u{30C}a\u{301}k"),
         (b"Dvor\xE1k".to_vec(), true)
     );
-    // A private-use character has no transliteration.
+    // Signs a Latin spelling leaves out are dropped, not marked.
+    assert_eq!(to_win_ansi("محمد بن سلمان").0, b"mhmd bn slmn");
+    assert_eq!(to_win_ansi("हिन्दी").0, b"hindi");
+    // A private-use character or a rare ideograph has no transliteration.
+    assert_eq!(to_win_ansi("\u{20002}\u{12000}"), (b"??".to_vec(), true));
     assert_eq!(to_win_ansi("a\u{E000}b"), (b"a?b".to_vec(), true));
 }
 
@@ -560,15 +564,15 @@ impl Generator {
             "endstream",
         ];
         let mut text = String::new();
-        let pieces = match self.below(40) {
-            0 => 0,
-            1 => 300,
-            _ => self.below(10),
+        let pieces = match self.below(200) {
+            0..5 => 0,
+            5 => 300,
+            _ => self.below(8),
         };
         for _ in 0..pieces {
             text.push_str(PIECES[self.below(PIECES.len() as u64)]);
         }
-        if self.below(200) == 0 {
+        if self.below(500) == 0 {
             text.push_str(&"x".repeat(self.below(3_000)));
         }
         text
@@ -594,10 +598,10 @@ impl Generator {
                         (self.text(), weight)
                     })
                     .collect();
-                let row_count = if self.below(10) == 0 {
-                    self.below(2_000)
+                let row_count = if self.below(20) == 0 {
+                    self.below(500)
                 } else {
-                    self.below(30)
+                    self.below(20)
                 };
                 let rows = (0..row_count)
                     .map(|_| (0..self.below(8)).map(|_| self.text()).collect())

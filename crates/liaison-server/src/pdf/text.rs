@@ -27,7 +27,9 @@ const COMPOSITIONS: [(char, &str, &str); 8] = [
 ///
 /// Characters WinAnsi has are kept; a base letter followed by a combining accent is composed when WinAnsi
 /// has the composed letter. Any other character is replaced by its Latin transliteration (`any_ascii`),
-/// or `?` when it has none, and the flag returned is `true`. Line breaks (`\n`, `\r\n`, `\r`, U+2028,
+/// or `?` when it has none, and the flag returned is `true`; marks and letters that a Latin spelling
+/// leaves out (an accent WinAnsi cannot compose, a virama, the Arabic alef) are dropped, also with the
+/// flag. Line breaks (`\n`, `\r\n`, `\r`, U+2028,
 /// U+2029) become one `\n` byte, a tab becomes a space; other control characters and invisible format
 /// characters (zero-width spaces, joiners, direction marks, the soft hyphen) are dropped.
 pub fn to_win_ansi(text: &str) -> (Vec<u8>, bool) {
@@ -62,7 +64,7 @@ pub fn to_win_ansi(text: &str) -> (Vec<u8>, bool) {
                 if latin.is_empty() {
                     // An accent with no composed form leaves its base letter standing alone, which reads
                     // better than a question mark after it.
-                    if !is_combining_mark(c) {
+                    if !is_silent(c) {
                         out.push(b'?');
                     }
                 } else {
@@ -99,26 +101,17 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
-fn is_combining_mark(c: char) -> bool {
-    matches!(
-        u32::from(c),
-        0x0300..=0x036F
-            | 0x0483..=0x0489
-            | 0x0591..=0x05BD
-            | 0x05BF
-            | 0x05C1..=0x05C2
-            | 0x05C4..=0x05C5
-            | 0x05C7
-            | 0x0610..=0x061A
-            | 0x064B..=0x065F
-            | 0x0670
-            | 0x06D6..=0x06ED
-            | 0x1AB0..=0x1AFF
-            | 0x1DC0..=0x1DFF
-            | 0x20D0..=0x20FF
-            | 0x3099..=0x309A
-            | 0xFE20..=0xFE2F
-    )
+/// Whether a character that `any_ascii` spells as nothing is silent rather than unknown. In the Basic
+/// Multilingual Plane such characters are combining marks, viramas and letters that carry no sound of
+/// their own in a Latin spelling (the Arabic alef, Hangul fillers); private-use characters, ideographs
+/// and characters beyond it (rare ideographs, cuneiform) have no transliteration.
+fn is_silent(c: char) -> bool {
+    let scalar = u32::from(c);
+    scalar < 0x10000
+        && !matches!(
+            scalar,
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xE000..=0xF8FF | 0xF900..=0xFAFF
+        )
 }
 
 /// Appends WinAnsi bytes as the body of a PDF literal string (without the parentheses).

@@ -46,11 +46,7 @@ pub(crate) fn write_pdf(pages: &[Page], info: &Info<'_>) -> Vec<u8> {
     );
     file.object(PAGES, pages_dict.as_bytes());
     for (number, font) in [(FONT_REGULAR, Font::Regular), (FONT_BOLD, Font::Bold)] {
-        let dict = format!(
-            "<< /Type /Font /Subtype /Type1 /BaseFont /{} /Encoding /WinAnsiEncoding >>",
-            font.base_font()
-        );
-        file.object(number, dict.as_bytes());
+        file.object(number, font_dictionary(font).as_bytes());
     }
     file.object(INFO, &info_dictionary(info));
 
@@ -116,6 +112,20 @@ impl PdfFile {
         self.bytes.extend_from_slice(table.as_bytes());
         self.bytes
     }
+}
+
+/// The font's dictionary. The widths are optional for the base-14 fonts, but with them a viewer that
+/// substitutes another font still places every glyph where the wrapping measured it.
+fn font_dictionary(font: Font) -> String {
+    let widths: Vec<String> = (32..=255u8)
+        .map(|code| font.glyph_width(code).to_string())
+        .collect();
+    format!(
+        "<< /Type /Font /Subtype /Type1 /BaseFont /{} /Encoding /WinAnsiEncoding \
+         /FirstChar 32 /LastChar 255 /Widths [{}] >>",
+        font.base_font(),
+        widths.join(" ")
+    )
 }
 
 fn info_dictionary(info: &Info<'_>) -> Vec<u8> {

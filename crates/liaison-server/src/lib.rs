@@ -7,9 +7,10 @@
 
 pub mod federation;
 pub mod http;
-pub mod pdf;
 mod node;
+pub mod pdf;
 pub mod services;
+pub mod web;
 
 pub use node::{Actor, Clock, Node, NodeSettings, SystemClock};
 pub use services::ServiceError;

@@ -57,8 +57,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 
 /// The request id set by the request-id layer, tying audit entries to log lines.
 pub fn request_id(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+    request_id_from_headers(&parts.headers)
+}
+
+/// [`request_id`] from the headers alone.
+pub fn request_id_from_headers(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
@@ -83,8 +87,12 @@ impl FromRequestParts<AppState> for AnonymousCaller {
 }
 
 pub fn session_cookie(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+    session_cookie_from_headers(&parts.headers)
+}
+
+/// [`session_cookie`] from the headers alone.
+pub fn session_cookie_from_headers(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

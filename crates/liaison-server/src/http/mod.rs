@@ -4,7 +4,7 @@
 mod border;
 mod disclosures;
 mod error;
-mod extract;
+pub(crate) mod extract;
 mod legal;
 mod messages;
 mod openapi;
@@ -27,6 +27,7 @@ use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
 pub use openapi::openapi_document;
+pub(crate) use routes::session_cookie_header;
 
 use crate::Node;
 
@@ -66,6 +67,7 @@ pub fn router(node: Node) -> Router {
         .merge(disclosures::routes())
         .merge(messages::routes())
         .merge(legal::routes())
+        .merge(crate::web::routes())
         .merge(openapi::docs_router())
         .fallback(unknown_route)
         .layer(middleware::from_fn(record_metrics))

@@ -84,7 +84,7 @@ pub(super) async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-fn session_cookie_header(
+pub(crate) fn session_cookie_header(
     state: &AppState,
     value: &str,
     max_age_seconds: i64,

@@ -14,3 +14,4 @@ mod legal;
 mod legal_cli;
 mod scenario;
 mod screening;
+mod web;

@@ -147,6 +147,12 @@ pub struct TravellerReport {
     pub nationality: Option<String>,
     /// The first travel document's number (empty when the traveller has none).
     pub document: String,
+    /// The booking reference (PNR record locator or PAXLST reservation reference), when the message gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking: Option<String>,
+    /// The seat as given (`12A`), when the message gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seat: Option<String>,
     /// The worst status of the traveller's documents on this node: `not_listed`, `stolen`, `lost`, `revoked`,
     /// `invalidated`, `blank_stolen`, or `no_document`.
     pub document_status: String,

@@ -7,6 +7,7 @@ pub mod border;
 mod csv_persons;
 pub mod federation;
 mod fields;
+pub mod graph;
 mod interchange;
 pub mod legal;
 mod lines;

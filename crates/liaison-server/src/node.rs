@@ -62,6 +62,8 @@ pub struct Node {
     /// This node's federation identity and partner connections, for nodes that federate (`serve` with a
     /// federation endpoint, `demo`); `None` for a node on its own.
     pub federation: Option<Arc<crate::federation::Federation>>,
+    /// The entity graph for link analysis, built on first use and rebuilt after records change.
+    pub graph: Arc<crate::services::graph::GraphCache>,
 }
 
 impl Node {

@@ -132,6 +132,7 @@ async fn main() -> anyhow::Result<()> {
         },
         screening: None,
         federation: None,
+        graph: Default::default(),
     };
     fill(&node, &args).await?;
     let counts = node.store.count_records().await?;

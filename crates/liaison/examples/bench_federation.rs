@@ -166,6 +166,7 @@ async fn federated_nodes(dir: &Path, count: usize) -> anyhow::Result<Vec<BenchNo
             },
             screening: None,
             federation: Some(Arc::new(federation)),
+            graph: Default::default(),
         };
         let (stop, _) = tokio::sync::watch::channel(false);
         nodes.push(BenchNode {

@@ -95,6 +95,7 @@ async fn main() -> anyhow::Result<()> {
         // Like `liaison import`: loading records needs no screening index.
         screening: None,
         federation: None,
+        graph: Default::default(),
     };
     let path = args.file.clone();
     let source = JsonLinesSource {

@@ -201,6 +201,7 @@ pub(crate) async fn open_node(config: &Config) -> anyhow::Result<Node> {
         settings: config.settings.clone(),
         screening: None,
         federation,
+        graph: Default::default(),
     })
 }
 

@@ -4,6 +4,7 @@
 mod border;
 mod disclosures;
 mod error;
+mod graph;
 pub(crate) mod extract;
 mod legal;
 mod messages;
@@ -67,6 +68,7 @@ pub fn router(node: Node) -> Router {
         .merge(disclosures::routes())
         .merge(messages::routes())
         .merge(legal::routes())
+        .merge(graph::routes())
         .merge(crate::web::routes())
         .merge(openapi::docs_router())
         .fallback(unknown_route)

@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::AppState;
-use super::{border, disclosures, legal, messages, routes};
+use super::{border, disclosures, graph, legal, messages, routes};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,6 +21,8 @@ use super::{border, disclosures, legal, messages, routes};
         legal::create, legal::list, legal::statistics, legal::get_request, legal::pdf, legal::act,
         legal::add_evidence, legal::get_evidence, legal::evidence_content, legal::send_evidence,
         legal::dual_criminality, legal::get_catalogue, legal::put_catalogue, legal::iccs,
+        graph::neighbourhood, graph::paths, graph::key_players, graph::communities, graph::export,
+        graph::identities, graph::confirm, graph::split,
     ),
     components(schemas(liaison_proto::api::Problem, liaison_proto::api::ProblemItem)),
     modifiers(&BearerAuth),

@@ -49,6 +49,9 @@ pub struct Subject {
     pub travel_date: NaiveDate,
     /// Risk-rule hits computed for this subject before screening.
     pub rule_hits: Vec<RuleHit>,
+    /// The booking reference and seat, kept in the report so co-travellers can be linked later.
+    pub booking: Option<String>,
+    pub seat: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -97,6 +100,17 @@ impl Subject {
                 .collect(),
             travel_date,
             rule_hits: Vec::new(),
+            booking: traveller
+                .booking
+                .as_ref()
+                .and_then(|b| b.record_locator.clone())
+                .or_else(|| traveller.reservation_ref.clone())
+                .filter(|b| !b.trim().is_empty()),
+            seat: traveller
+                .booking
+                .as_ref()
+                .and_then(|b| b.seat.clone())
+                .filter(|s| !s.trim().is_empty()),
         }
     }
 
@@ -340,6 +354,8 @@ async fn screen_subjects(
                 .first()
                 .map(|d| d.number.clone())
                 .unwrap_or_default(),
+            booking: subject.booking.clone(),
+            seat: subject.seat.clone(),
             document_status: worst_status,
             documents,
             band,
@@ -902,6 +918,8 @@ pub async fn check_mrz(
         }],
         travel_date: today,
         rule_hits: Vec::new(),
+        booking: None,
+        seat: None,
     };
     let run_id = uuid::Uuid::now_v7().to_string();
     let (mut reports, rows) =

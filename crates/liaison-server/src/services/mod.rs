@@ -7,6 +7,7 @@ pub mod checks;
 pub mod disclosures;
 pub mod evidence;
 pub mod federated;
+pub mod graph;
 pub mod legal;
 pub mod legal_pdf;
 pub mod messages;

@@ -176,6 +176,7 @@ pub async fn build_node(
         settings,
         screening: None,
         federation,
+        graph: Default::default(),
     };
     if with_sample {
         let sample = PathBuf::from(SAMPLE);

@@ -61,6 +61,7 @@ async fn country_node(dir: &Path, node_id: &str, code: &str, records: &Path) -> 
         settings: NodeSettings::default(),
         screening: None,
         federation: None,
+        graph: Default::default(),
     };
     let path = records.to_path_buf();
     let source = JsonLinesSource {

@@ -27,6 +27,8 @@ const FIELD_PAD_Y: i64 = 1_500;
 const CELL_PAD_X: i64 = 3_000;
 const CELL_PAD_Y: i64 = 2_500;
 const RULE_WIDTH: i64 = 500;
+const RULE_GAP_BEFORE: i64 = 6_000;
+const RULE_GAP_AFTER: i64 = 8_000;
 const GRID_LINE_WIDTH: i64 = 500;
 /// Grey levels in thousandths (0 black, 1000 white).
 const HEADER_FILL: u16 = 900;
@@ -438,8 +440,8 @@ fn column_geometry(columns: &[(String, u32)], count: usize) -> Vec<Column> {
 }
 
 /// The height a run of blocks needs at its start so that a heading before it is not left alone: a
-/// heading (or title) counts whole with what follows it, a paragraph its first line, a grid its header and
-/// first row, each with the space before it (`gap` is what the block before the run leaves). Never more
+/// heading (or title) counts whole with what follows it, and so does a rule, a paragraph its first line, a
+/// grid its header and first row, each with the space before it (`gap` is what the block before the run leaves). Never more
 /// than a page.
 fn start_height(blocks: &[Prepared], mut gap: i64) -> i64 {
     let mut total: i64 = 0;
@@ -448,7 +450,12 @@ fn start_height(blocks: &[Prepared], mut gap: i64) -> i64 {
             break;
         }
         match block {
-            Prepared::Rule => break,
+            Prepared::Rule => {
+                total = total
+                    .saturating_add(gap.max(RULE_GAP_BEFORE))
+                    .saturating_add(RULE_WIDTH);
+                gap = RULE_GAP_AFTER;
+            }
             Prepared::Text {
                 lines,
                 style,
@@ -606,7 +613,7 @@ fn rule(flow: &mut Flow) {
     if flow.at_top() {
         return;
     }
-    flow.gap(6_000);
+    flow.gap(RULE_GAP_BEFORE);
     flow.ensure(RULE_WIDTH);
     if flow.at_top() {
         return;
@@ -621,7 +628,7 @@ fn rule(flow: &mut Flow) {
         width: RULE_WIDTH,
         grey: RULE_GREY,
     });
-    flow.gap(8_000);
+    flow.gap(RULE_GAP_AFTER);
 }
 
 fn grid_rows(flow: &mut Flow, grid: &Grid) {

@@ -97,6 +97,9 @@ pub struct KeyPlayerBody {
     pub betweenness: f64,
     /// Links at the entity.
     pub degree: u32,
+    /// The person records of one resolved identity, analysed as one actor (the entity above is the first).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<GraphEntityRef>,
 }
 
 /// `GET /api/v1/graph/key-players`.
@@ -107,9 +110,10 @@ pub struct KeyPlayersBody {
     pub fragmentation_before: f64,
     /// Fragmentation once every key player listed is removed.
     pub fragmentation_after: f64,
-    /// What was analysed: `graph` or `case <id>` (the case's entities and 3 hops around them).
+    /// What was analysed: `graph` or `case <id>` (the case's entities and 3 hops around them), as an actor
+    /// network: cases and alerts left out, the records of one resolved identity one actor.
     pub scope: String,
-    /// Entities in the graph analysed.
+    /// Actors in the network analysed.
     pub nodes: u64,
 }
 

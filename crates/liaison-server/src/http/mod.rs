@@ -4,8 +4,8 @@
 mod border;
 mod disclosures;
 mod error;
-mod graph;
 pub(crate) mod extract;
+mod graph;
 mod legal;
 mod messages;
 mod openapi;

@@ -309,7 +309,13 @@ fn edge_body(g: &Graph, e: liaison_graph::EdgeIx) -> GraphEdge {
 
 // Parameters, each checked with an error naming it.
 
-fn number(name: &str, value: Option<&str>, default: u32, min: u32, max: u32) -> Result<u32, ServiceError> {
+fn number(
+    name: &str,
+    value: Option<&str>,
+    default: u32,
+    min: u32,
+    max: u32,
+) -> Result<u32, ServiceError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(default),
         Some(text) => match text.parse::<u32>() {
@@ -327,7 +333,9 @@ fn day(name: &str, value: Option<&str>) -> Result<Option<i32>, ServiceError> {
         None => Ok(None),
         Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .map(|d| Some(build::epoch_days(d)))
-            .map_err(|_| ServiceError::bad_field(name, format!("`{text}` is not a date (YYYY-MM-DD)"))),
+            .map_err(|_| {
+                ServiceError::bad_field(name, format!("`{text}` is not a date (YYYY-MM-DD)"))
+            }),
     }
 }
 
@@ -358,7 +366,10 @@ fn entity_types(value: Option<&str>) -> Result<Vec<String>, ServiceError> {
         if !ENTITY_TYPES.contains(&name) {
             return Err(ServiceError::bad_field(
                 "types",
-                format!("unknown entity type `{name}`; one of: {}", ENTITY_TYPES.join(", ")),
+                format!(
+                    "unknown entity type `{name}`; one of: {}",
+                    ENTITY_TYPES.join(", ")
+                ),
             ));
         }
         types.push(name.to_owned());
@@ -369,13 +380,20 @@ fn entity_types(value: Option<&str>) -> Result<Vec<String>, ServiceError> {
 /// `type/id` → its node.
 fn entity_param(g: &Graph, name: &str, value: Option<&str>) -> Result<NodeIx, ServiceError> {
     let text = value.map(str::trim).unwrap_or_default();
-    let Some((entity_type, id)) = text.split_once('/').filter(|(t, i)| !t.is_empty() && !i.is_empty())
+    let Some((entity_type, id)) = text
+        .split_once('/')
+        .filter(|(t, i)| !t.is_empty() && !i.is_empty())
     else {
-        return Err(ServiceError::bad_field(name, "write the entity as `type/id`, e.g. `person/p1`"));
+        return Err(ServiceError::bad_field(
+            name,
+            "write the entity as `type/id`, e.g. `person/p1`",
+        ));
     };
     match find_entity(g, entity_type, id) {
         Ok(Some(n)) => Ok(n),
-        Ok(None) => Err(ServiceError::NotFound(format!("no {entity_type}/{id} in the graph"))),
+        Ok(None) => Err(ServiceError::NotFound(format!(
+            "no {entity_type}/{id} in the graph"
+        ))),
         Err(e) => Err(ServiceError::bad_field(name, e)),
     }
 }
@@ -584,7 +602,11 @@ pub async fn paths(
         let detail = format!(
             "{} paths of at most {max_length} links{}",
             search.paths.len(),
-            if search.complete { "" } else { ", search cut short" }
+            if search.complete {
+                ""
+            } else {
+                ", search cut short"
+            }
         );
         let body = PathsBody {
             paths: search
@@ -602,10 +624,13 @@ pub async fn paths(
 
 /// The graph restricted to what a question is about: the whole graph, or a case's entities with
 /// [`CASE_RADIUS`] hops around them as a graph of its own, with the map back to the whole graph's nodes.
+/// As an actor network (for key players), cases and alerts are left out and the records of one resolved
+/// identity are one node.
 struct Scope {
     graph: Option<Graph>,
-    /// Sub-graph node → whole-graph node (empty for the whole graph).
-    original: Vec<NodeIx>,
+    /// Analysed node → the whole-graph nodes it stands for, the first being its representative (empty for
+    /// the whole graph as it is).
+    original: Vec<Vec<NodeIx>>,
     name: String,
 }
 
@@ -615,49 +640,108 @@ impl Scope {
     }
 
     fn original(&self, n: NodeIx) -> NodeIx {
-        self.original.get(n as usize).copied().unwrap_or(n)
+        self.original
+            .get(n as usize)
+            .and_then(|o| o.first())
+            .copied()
+            .unwrap_or(n)
+    }
+
+    fn records(&self, n: NodeIx) -> &[NodeIx] {
+        self.original.get(n as usize).map_or(&[], Vec::as_slice)
     }
 }
 
-fn scope(g: &Graph, case: Option<&str>) -> Result<Scope, ServiceError> {
-    let Some(case) = case.map(str::trim).filter(|c| !c.is_empty()) else {
-        return Ok(Scope {
-            graph: None,
-            original: Vec::new(),
-            name: "graph".to_owned(),
-        });
-    };
+/// The nodes of a case's part of the graph, the case first.
+fn case_nodes(g: &Graph, case: &str) -> Result<Vec<NodeIx>, ServiceError> {
     let start = g
         .find(EntityKind::Case, case)
         .ok_or_else(|| ServiceError::NotFound(format!("no case/{case} in the graph")))?;
     // The case's entities are one hop from it, so their radius is one more from the case.
     let around = walk(g, start, CASE_RADIUS + 1, &EdgeFilter::all(), usize::MAX);
-    let mut builder = GraphBuilder::with_capacity(around.nodes.len(), around.edges.len());
-    let mut local: BTreeMap<NodeIx, NodeIx> = BTreeMap::new();
-    let mut original = Vec::with_capacity(around.nodes.len());
-    for &(n, _) in &around.nodes {
-        let m = builder.entity(g.kind(n), g.key(n));
-        if let Some(label) = g.label(n) {
-            builder.set_label(m, label);
+    Ok(around.nodes.into_iter().map(|(n, _)| n).collect())
+}
+
+fn scope(
+    g: &Graph,
+    case: Option<&str>,
+    actors: Option<&[IdentityGroup]>,
+) -> Result<Scope, ServiceError> {
+    let case = case.map(str::trim).filter(|c| !c.is_empty());
+    let name = case.map_or_else(|| "graph".to_owned(), |c| format!("case {c}"));
+    let selection = match case {
+        Some(case) => Some(case_nodes(g, case)?),
+        None if actors.is_none() => {
+            return Ok(Scope {
+                graph: None,
+                original: Vec::new(),
+                name,
+            });
         }
-        if let Some(owner) = g.owner_of(n) {
-            let o = builder.owner(owner);
-            builder.set_owner(m, o);
+        None => None,
+    };
+    // Persons of a resolved identity all map to the identity's first record.
+    let mut representative: std::collections::HashMap<NodeIx, NodeIx> =
+        std::collections::HashMap::new();
+    for group in actors.unwrap_or_default() {
+        if let Some(&(first, _)) = group.members.first() {
+            for &(member, _) in &group.members {
+                representative.insert(member, first);
+            }
+        }
+    }
+    let kept =
+        |n: NodeIx| actors.is_none() || !matches!(g.kind(n), EntityKind::Case | EntityKind::Alert);
+    let nodes: Vec<NodeIx> = match &selection {
+        Some(list) => list.iter().copied().filter(|&n| kept(n)).collect(),
+        None => g.nodes().filter(|&n| kept(n)).collect(),
+    };
+    let mut builder = GraphBuilder::with_capacity(nodes.len(), nodes.len() * 2);
+    let mut local: std::collections::HashMap<NodeIx, NodeIx> =
+        std::collections::HashMap::with_capacity(nodes.len());
+    let mut original: Vec<Vec<NodeIx>> = Vec::with_capacity(nodes.len());
+    for &n in &nodes {
+        let stands_for = representative.get(&n).copied().unwrap_or(n);
+        let m = builder.entity(g.kind(stands_for), g.key(stands_for));
+        if m as usize == original.len() {
+            original.push(vec![stands_for]);
+            if let Some(label) = g.label(stands_for) {
+                builder.set_label(m, label);
+            }
+            if let Some(owner) = g.owner_of(stands_for) {
+                let o = builder.owner(owner);
+                builder.set_owner(m, o);
+            }
+        }
+        if stands_for != n
+            && let Some(list) = original.get_mut(m as usize)
+        {
+            list.push(n);
         }
         local.insert(n, m);
-        original.push(n);
     }
-    for &e in &around.edges {
-        let edge = g.edge(e);
-        if let (Some(&a), Some(&b)) = (local.get(&edge.a), local.get(&edge.b)) {
-            let owner = g.owner_name(edge.owner).map_or(liaison_graph::NO_OWNER, |o| builder.owner(o));
-            builder.edge(a, b, edge.kind, edge.label, edge.date, owner);
+    for &n in &nodes {
+        let Some(&a) = local.get(&n) else { continue };
+        for (other, e) in g.neighbours(n) {
+            // Each link once, from its lower end; links inside one identity vanish with it.
+            if other < n {
+                continue;
+            }
+            if let Some(&b) = local.get(&other)
+                && a != b
+            {
+                let edge = g.edge(e);
+                let owner = g
+                    .owner_name(edge.owner)
+                    .map_or(liaison_graph::NO_OWNER, |o| builder.owner(o));
+                builder.edge(a, b, edge.kind, edge.label, edge.date, owner);
+            }
         }
     }
     Ok(Scope {
         graph: Some(builder.build()),
         original,
-        name: format!("case {case}"),
+        name,
     })
 }
 
@@ -665,7 +749,13 @@ fn centrality(g: &Graph) -> Vec<f64> {
     if g.node_count() <= EXACT_BETWEENNESS_NODES {
         betweenness(g, Sampling::Exact)
     } else {
-        betweenness(g, Sampling::Pivots { count: PIVOTS, seed: 0 })
+        betweenness(
+            g,
+            Sampling::Pivots {
+                count: PIVOTS,
+                seed: 0,
+            },
+        )
     }
 }
 
@@ -695,7 +785,7 @@ pub async fn key_players(
     let answer = (|| {
         let limit = number("limit", params.limit.as_deref(), 10, 1, 50)?;
         let types = entity_types(params.types.as_deref())?;
-        let scope = scope(whole, params.case.as_deref())?;
+        let scope = scope(whole, params.case.as_deref(), Some(&graph.identities))?;
         let g = scope.graph(whole);
         let bc = centrality(g);
         let eligible = |n: NodeIx| is_of_type(g, n, &types);
@@ -714,11 +804,19 @@ pub async fn key_players(
                     fragmentation_gain: k.gain,
                     betweenness: bc.get(k.node as usize).copied().unwrap_or(0.0),
                     degree: u32::try_from(g.degree(k.node)).unwrap_or(u32::MAX),
+                    records: match scope.records(k.node) {
+                        [_] | [] => Vec::new(),
+                        many => many.iter().map(|&n| entity_ref(whole, n)).collect(),
+                    },
                 }
             })
             .collect();
         let mut objects = vec![object.clone()];
-        objects.extend(players.iter().map(|p| format!("{}/{}", p.entity_type, p.id)));
+        objects.extend(
+            players
+                .iter()
+                .map(|p| format!("{}/{}", p.entity_type, p.id)),
+        );
         let detail = format!(
             "{} key players of {} in {}: fragmentation {before:.3} -> {after:.3}",
             players.len(),
@@ -761,7 +859,7 @@ pub async fn communities(
     let whole = &graph.graph;
     let answer = (|| {
         let limit = number("limit", params.limit.as_deref(), 50, 1, 1_000)?;
-        let scope = scope(whole, params.case.as_deref())?;
+        let scope = scope(whole, params.case.as_deref(), None)?;
         let g = scope.graph(whole);
         let found = louvain(g, 0);
         let mut members: Vec<Vec<NodeIx>> = vec![Vec::new(); found.count as usize];
@@ -837,7 +935,10 @@ pub async fn export(
     let (purpose, graph) = open(node, caller, ACTION, &object, reason).await?;
     let g = &graph.graph;
     let answer = (|| {
-        let format = format.map(str::trim).filter(|f| !f.is_empty()).unwrap_or("graphml");
+        let format = format
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .unwrap_or("graphml");
         let (content_type, extension) = match format {
             "graphml" => ("application/graphml+xml", "graphml"),
             "gexf" => ("application/gexf+xml", "gexf"),
@@ -849,10 +950,7 @@ pub async fn export(
             }
         };
         let selection: Option<Vec<NodeIx>> = match case.map(str::trim).filter(|c| !c.is_empty()) {
-            Some(_) => {
-                let scope = scope(g, case)?;
-                Some(scope.original.clone())
-            }
+            Some(case) => Some(case_nodes(g, case)?),
             None => None,
         };
         let body = if extension == "graphml" {
@@ -864,7 +962,13 @@ pub async fn export(
             .map(|c| format!("-case-{c}"))
             .unwrap_or_default()
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         let file_name = format!(
             "graph-{}{part}-{}.{extension}",
@@ -894,7 +998,12 @@ fn identity_body(g: &Graph, group: &IdentityGroup) -> IdentityBody {
     };
     IdentityBody {
         id: group.id.clone(),
-        status: if group.confirmed() { "confirmed" } else { "proposed" }.to_owned(),
+        status: if group.confirmed() {
+            "confirmed"
+        } else {
+            "proposed"
+        }
+        .to_owned(),
         records: group.members.iter().map(|&(n, _)| entity(g, n)).collect(),
         evidence: group
             .evidence
@@ -920,7 +1029,11 @@ pub async fn identities(
     let (purpose, graph) = open(node, caller, ACTION, "identities", reason).await?;
     let g = &graph.graph;
     let body = IdentitiesBody {
-        identities: graph.identities.iter().map(|i| identity_body(g, i)).collect(),
+        identities: graph
+            .identities
+            .iter()
+            .map(|i| identity_body(g, i))
+            .collect(),
         persons: graph.stats.persons,
         skipped: graph.identity_note.clone(),
     };
@@ -933,9 +1046,20 @@ pub async fn identities(
         "{} identities over {} persons{}",
         body.identities.len(),
         body.persons,
-        body.skipped.as_deref().map(|s| format!("; {s}")).unwrap_or_default()
+        body.skipped
+            .as_deref()
+            .map(|s| format!("; {s}"))
+            .unwrap_or_default()
     );
-    audit(node, caller, ACTION, purpose, reason, Ok((body, objects, detail))).await
+    audit(
+        node,
+        caller,
+        ACTION,
+        purpose,
+        reason,
+        Ok((body, objects, detail)),
+    )
+    .await
 }
 
 /// What an analyst decides about a group of records.
@@ -979,13 +1103,18 @@ pub async fn decide_identity(
             .identities
             .iter()
             .find(|g| g.id == identity_id)
-            .ok_or_else(|| ServiceError::NotFound(format!("no identity {identity_id} in the graph")))?;
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!("no identity {identity_id} in the graph"))
+            })?;
         let why = body.reason.trim();
         if why.is_empty() {
             return Err(ServiceError::bad_field("reason", "say why"));
         }
         if why.chars().count() > 1_000 {
-            return Err(ServiceError::bad_field("reason", "at most 1,000 characters"));
+            return Err(ServiceError::bad_field(
+                "reason",
+                "at most 1,000 characters",
+            ));
         }
         let members: Vec<&str> = group.members.iter().map(|(_, id)| id.as_str()).collect();
         let mut listed: Vec<&str> = Vec::new();
@@ -1003,9 +1132,16 @@ pub async fn decide_identity(
         }
         let pairs: Vec<(&str, &str)> = match verdict {
             IdentityVerdict::Confirm => {
-                let chosen = if listed.is_empty() { members.clone() } else { listed };
+                let chosen = if listed.is_empty() {
+                    members.clone()
+                } else {
+                    listed
+                };
                 if chosen.len() < 2 {
-                    return Err(ServiceError::bad_field("records", "confirm at least two records"));
+                    return Err(ServiceError::bad_field(
+                        "records",
+                        "confirm at least two records",
+                    ));
                 }
                 chosen
                     .iter()
@@ -1015,7 +1151,10 @@ pub async fn decide_identity(
             }
             IdentityVerdict::Split => {
                 if listed.is_empty() {
-                    return Err(ServiceError::bad_field("records", "name the records to split off"));
+                    return Err(ServiceError::bad_field(
+                        "records",
+                        "name the records to split off",
+                    ));
                 }
                 if listed.len() == members.len() {
                     listed
@@ -1036,7 +1175,9 @@ pub async fn decide_identity(
                 }
             }
         };
-        let at = node.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let at = node
+            .now()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let decisions: Vec<IdentityDecision> = pairs
             .into_iter()
             .map(|(a, b)| {

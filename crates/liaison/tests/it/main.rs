@@ -9,6 +9,7 @@ mod cli;
 mod exercise;
 mod federation;
 mod federation_reliability;
+mod graph;
 mod harness;
 mod legal;
 mod legal_cli;

@@ -228,9 +228,8 @@ impl Building {
             (Record::Relation(relation), _) => {
                 let from = self.referenced(&relation.from, namespace);
                 let to = self.referenced(&relation.to, namespace);
-                let either = |t: RecordType| {
-                    relation.from.record_type == t || relation.to.record_type == t
-                };
+                let either =
+                    |t: RecordType| relation.from.record_type == t || relation.to.record_type == t;
                 let kind = match relation.kind {
                     RelationKind::Uses | RelationKind::Owner if either(RecordType::Vehicle) => {
                         EdgeKind::UsesVehicle
@@ -371,10 +370,7 @@ fn decode(body: &str) -> Option<Record> {
 
 /// Reads every record of every type page by page and adds it, decoding and adding one page on a worker
 /// thread while the next is read.
-pub async fn add_records(
-    store: &dyn Store,
-    building: Building,
-) -> Result<Building, ServiceError> {
+pub async fn add_records(store: &dyn Store, building: Building) -> Result<Building, ServiceError> {
     let mut idle = Some(building);
     let mut working: Option<tokio::task::JoinHandle<Building>> = None;
     for &record_type in RecordType::ALL {
@@ -382,12 +378,12 @@ pub async fn add_records(
         loop {
             let page = store.record_bodies_page(record_type, after, PAGE).await?;
             let mut building = match working.take() {
-                Some(handle) => handle
-                    .await
-                    .map_err(|e| ServiceError::Internal(format!("building the graph stopped: {e}")))?,
-                None => idle
-                    .take()
-                    .ok_or_else(|| ServiceError::Internal("the graph under construction was lost".into()))?,
+                Some(handle) => handle.await.map_err(|e| {
+                    ServiceError::Internal(format!("building the graph stopped: {e}"))
+                })?,
+                None => idle.take().ok_or_else(|| {
+                    ServiceError::Internal("the graph under construction was lost".into())
+                })?,
             };
             let Some(last) = page.last() else {
                 idle = Some(building);

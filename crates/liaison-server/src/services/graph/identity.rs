@@ -60,7 +60,10 @@ type Pair = ((String, String), PairEvidence);
 /// A pair's two records with their nodes.
 type LinkedPair = ((NodeIx, String), (NodeIx, String), PairEvidence);
 /// A group's members (id, node) and the evidence of its pairs.
-type Group = (BTreeSet<(String, NodeIx)>, BTreeMap<(String, String), PairEvidence>);
+type Group = (
+    BTreeSet<(String, NodeIx)>,
+    BTreeMap<(String, String), PairEvidence>,
+);
 
 /// Screens every probe against the index on every core and returns the pairs of distinct person records in
 /// the strong band at or above [`SAME_IDENTITY_SCORE`], each with the best evidence found.
@@ -78,7 +81,8 @@ pub fn screen_pairs(
             documents: Vec::new(),
         })
         .collect();
-    let slices: Vec<(&[PersonProbe], &[Query])> = probes.chunks(SLICE).zip(queries.chunks(SLICE)).collect();
+    let slices: Vec<(&[PersonProbe], &[Query])> =
+        probes.chunks(SLICE).zip(queries.chunks(SLICE)).collect();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(slices.len().max(1));
@@ -118,7 +122,9 @@ pub fn screen_pairs(
             .into_iter()
             .map(|h| {
                 h.join().unwrap_or_else(|_| {
-                    Err(ServiceError::Internal("an identity resolution thread failed".into()))
+                    Err(ServiceError::Internal(
+                        "an identity resolution thread failed".into(),
+                    ))
                 })
             })
             .collect()
@@ -218,9 +224,13 @@ pub fn link_identities(
     let mut out: Vec<IdentityGroup> = groups
         .into_values()
         .map(|(members, evidence)| {
-            let members: Vec<(NodeIx, String)> = members.into_iter().map(|(id, n)| (n, id)).collect();
+            let members: Vec<(NodeIx, String)> =
+                members.into_iter().map(|(id, n)| (n, id)).collect();
             IdentityGroup {
-                id: members.first().map(|(_, id)| id.clone()).unwrap_or_default(),
+                id: members
+                    .first()
+                    .map(|(_, id)| id.clone())
+                    .unwrap_or_default(),
                 members,
                 evidence,
             }
@@ -264,7 +274,10 @@ mod tests {
             decision("confirm", "p4", "p1"),
         ];
         apply_decisions(&mut pairs, &decisions);
-        assert!(!pairs.contains_key(&ordered("p1", "p3")), "the later split wins");
+        assert!(
+            !pairs.contains_key(&ordered("p1", "p3")),
+            "the later split wins"
+        );
         assert!(pairs[&ordered("p1", "p4")].confirmed);
         assert_eq!(pairs[&ordered("p1", "p4")].score, None);
         assert!(!pairs[&ordered("p1", "p2")].confirmed);
@@ -284,10 +297,18 @@ mod tests {
         let groups = link_identities(&mut b, pairs);
         assert_eq!(groups.len(), 2);
         assert_eq!(groups[0].id, "p1");
-        let ids: Vec<&str> = groups[0].members.iter().map(|(_, id)| id.as_str()).collect();
+        let ids: Vec<&str> = groups[0]
+            .members
+            .iter()
+            .map(|(_, id)| id.as_str())
+            .collect();
         assert_eq!(ids, ["p1", "p2", "p3"]);
         assert_eq!(groups[1].id, "p4");
-        assert_eq!(groups[1].evidence.len(), 1, "a record not in the graph is left out");
+        assert_eq!(
+            groups[1].evidence.len(),
+            1,
+            "a record not in the graph is left out"
+        );
         assert_eq!(b.builder.edge_count(), 3);
         assert!(!groups[0].confirmed());
     }

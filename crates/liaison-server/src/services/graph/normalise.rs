@@ -37,7 +37,9 @@ pub fn normalise_identifier(kind: &str, value: &str) -> Option<(EntityKind, Stri
         "phone" | "mobile" | "telephone" => normalise_phone(value).map(|v| (EntityKind::Phone, v)),
         "email" | "e-mail" => normalise_email(value).map(|v| (EntityKind::Email, v)),
         "address" => normalise_text(value).map(|v| (EntityKind::Address, v)),
-        other => normalise_text(value).map(|v| (EntityKind::Other, format!("identifier/{other}:{v}"))),
+        other => {
+            normalise_text(value).map(|v| (EntityKind::Other, format!("identifier/{other}:{v}")))
+        }
     }
 }
 
@@ -57,15 +59,35 @@ mod tests {
     #[test]
     fn identifiers_normalise() {
         for (kind, value, expected) in [
-            ("phone", "+7 912 000-0000", Some((EntityKind::Phone, "+79120000000"))),
-            ("phone", "0049 (30) 1234567", Some((EntityKind::Phone, "+49301234567"))),
+            (
+                "phone",
+                "+7 912 000-0000",
+                Some((EntityKind::Phone, "+79120000000")),
+            ),
+            (
+                "phone",
+                "0049 (30) 1234567",
+                Some((EntityKind::Phone, "+49301234567")),
+            ),
             ("phone", "+00 12345", Some((EntityKind::Phone, "+0012345"))),
             ("phone", "12", None),
-            ("email", "  Anna.Example@Mail.EXAMPLE ", Some((EntityKind::Email, "anna.example@mail.example"))),
+            (
+                "email",
+                "  Anna.Example@Mail.EXAMPLE ",
+                Some((EntityKind::Email, "anna.example@mail.example")),
+            ),
             ("email", "not an address", None),
-            ("address", " 12  Rue  de la PAIX\n Paris ", Some((EntityKind::Address, "12 rue de la paix paris"))),
+            (
+                "address",
+                " 12  Rue  de la PAIX\n Paris ",
+                Some((EntityKind::Address, "12 rue de la paix paris")),
+            ),
             ("address", "   ", None),
-            ("social", " @Anna  X ", Some((EntityKind::Other, "identifier/social:@anna x"))),
+            (
+                "social",
+                " @Anna  X ",
+                Some((EntityKind::Other, "identifier/social:@anna x")),
+            ),
         ] {
             assert_eq!(
                 normalise_identifier(kind, value),

@@ -64,6 +64,10 @@ pub struct LegalActionMessage {
     pub action: String,
     /// `requesting` or `executing`: who acted.
     pub side: String,
+    /// How many actions the acting side has taken on the request, this one included (1 for its first).
+    /// The receiver applies a side's actions in this order, and holds one back until those before it
+    /// have arrived.
+    pub ordinal: u32,
     pub at: String,
     pub actor: String,
     /// The state the request is in after the action, as the acting side computed it.
@@ -94,6 +98,9 @@ impl Payload for LegalActionMessage {
                 "payload.side",
                 "must be `requesting` or `executing`",
             ));
+        }
+        if self.ordinal == 0 {
+            return Err(WireError::field("payload.ordinal", "counts from 1"));
         }
         check_timestamp("payload.at", &self.at)?;
         check_text("payload.actor", &self.actor, MAX_SHORT_CHARS)?;

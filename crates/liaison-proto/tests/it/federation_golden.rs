@@ -178,6 +178,7 @@ fn envelopes() -> Vec<(&'static str, Envelope)> {
         request_id: "01958a2c-4f00-7000-8000-0000000000a1".to_owned(),
         action: "refuse".to_owned(),
         side: "executing".to_owned(),
+        ordinal: 3,
         at: "2026-03-04T08:15:00.000000Z".to_owned(),
         actor: "central".to_owned(),
         state: "refused".to_owned(),

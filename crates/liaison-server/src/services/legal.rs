@@ -155,6 +155,15 @@ fn request_events(doc: &DeadlineEventsDoc) -> RequestEvents {
     }
 }
 
+/// How many actions `side` has taken on a request, by its timeline (the local draft not counted).
+fn side_ordinal(timeline: &[LegalEventRow], side: &str) -> u32 {
+    let count = timeline
+        .iter()
+        .filter(|event| event.side == side && event.action != "create")
+        .count();
+    u32::try_from(count).unwrap_or(u32::MAX)
+}
+
 /// The actions that meet a deadline: the first of them in the timeline is when it was met.
 fn meeting_actions(deadline: &str, kind: RequestKind) -> &'static [&'static str] {
     match (deadline, kind) {
@@ -851,6 +860,7 @@ pub async fn act(
         detail: effect.detail.clone(),
         envelope_id: None,
     };
+    let ordinal = side_ordinal(&node.store.legal_events(&row.id).await?, side_name(side)) + 1;
     if !node
         .store
         .update_legal_request(&updated, row.version, Some(&event))
@@ -882,6 +892,7 @@ pub async fn act(
                 request_id: row.id.clone(),
                 action: name.to_owned(),
                 side: side_name(side).to_owned(),
+                ordinal,
                 at: time(now),
                 actor: caller.actor.audit_name(),
                 state: next.as_str().to_owned(),
@@ -1048,6 +1059,7 @@ pub(crate) async fn receive_request(
         request_id: row.id.clone(),
         action: "receive".to_owned(),
         side: LEGAL_SIDE_EXECUTING.to_owned(),
+        ordinal: 1,
         at: time(now),
         actor: receive.actor.clone(),
         state: RequestState::Received.as_str().to_owned(),
@@ -1117,13 +1129,18 @@ pub(crate) async fn receive_action(
         ))
         .await;
     }
-    // The inbox delivers each envelope once; an action already mirrored (same envelope) is not applied again.
+    // A side's actions apply in the order it took them: one already applied is not applied again, and one
+    // that arrives before an earlier one waits (the error leaves it in the inbox, which retries it).
     let timeline = node.store.legal_events(&row.id).await?;
-    if timeline
-        .iter()
-        .any(|e| e.envelope_id.as_deref() == Some(envelope.id.as_str()))
-    {
+    let applied = side_ordinal(&timeline, &message.side);
+    if message.ordinal <= applied {
         return Ok(());
+    }
+    if message.ordinal > applied + 1 {
+        return Err(ServiceError::Conflict(format!(
+            "{} is action {} of the {} side, but only {applied} arrived so far: it waits for the others",
+            message.action, message.ordinal, message.side
+        )));
     }
     let Some(at) = parse_timestamp(&message.at) else {
         return out_of_step(format!(

@@ -661,3 +661,100 @@ async fn evidence_that_does_not_match_its_digest_is_flagged_on_receipt() {
             .any(|(action, outcome, _)| action == "legal.evidence_receive" && outcome == "mismatch")
     );
 }
+
+#[tokio::test]
+async fn an_action_that_arrives_before_an_earlier_one_waits_for_it() {
+    use liaison_proto::federation::{LegalActionMessage, format_timestamp};
+
+    let nodes = spawn_federation(&[false, false]).await;
+    let (a, b) = (&nodes[0], &nodes[1]);
+    let prosecutor = a.token("prosecutor", &[Role::Legal]).await;
+    let authority = b.token("central", &[Role::Legal]).await;
+    let (_, draft) = post(a, &prosecutor, "/api/v1/legal-requests", eio_form("node-b")).await;
+    let id = draft["id"].as_str().unwrap().to_owned();
+    act(a, &prosecutor, &id, "send", json!({})).await;
+    reaches(b, &authority, &id, "received").await;
+    reaches(a, &prosecutor, &id, "received").await;
+
+    // B's second and third actions, delivered to A in the wrong order (as after a retry).
+    let federation = b.node.federation.clone().unwrap();
+    let partner = b.node.store.get_partner("node-a").await.unwrap().unwrap();
+    let client = federation.client_for(&partner).unwrap();
+    let message = |action: &str, ordinal: u32, state: &str| LegalActionMessage {
+        request_id: id.clone(),
+        action: action.to_owned(),
+        side: "executing".to_owned(),
+        ordinal,
+        at: format_timestamp(b.node.now()),
+        actor: "central".to_owned(),
+        state: state.to_owned(),
+        grounds: None,
+        note: None,
+        date: None,
+        deadline: None,
+        days: None,
+        reason: None,
+    };
+    let deliver = |payload: LegalActionMessage| {
+        let envelope = federation
+            .seal(
+                "node-b",
+                "node-a",
+                b.node.now(),
+                "H1",
+                &payload,
+                Some(id.clone()),
+                None,
+            )
+            .unwrap();
+        let client = client.clone();
+        let partner = partner.clone();
+        async move {
+            liaison_server::federation::post_envelope(
+                &client,
+                &partner,
+                &envelope,
+                Duration::from_secs(5),
+            )
+            .await
+            .unwrap()
+            .0
+        }
+    };
+    let early = deliver(message("recognise", 3, "recognised")).await;
+    assert_ne!(early, 200, "the third action is held back");
+    assert_eq!(request_on(a, &prosecutor, &id).await["state"], "received");
+    assert_eq!(
+        deliver(message("acknowledge", 2, "acknowledged")).await,
+        200
+    );
+    assert_eq!(
+        request_on(a, &prosecutor, &id).await["state"],
+        "acknowledged"
+    );
+    // The inbox retries the held message once it has settled.
+    a.clock.advance(Span::seconds(31));
+    let recognised = reaches(a, &prosecutor, &id, "recognised").await;
+    let actions: Vec<&str> = recognised["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["create", "send", "receive", "acknowledge", "recognise"]
+    );
+    // Delivered again: applied once.
+    assert_eq!(
+        deliver(message("acknowledge", 2, "acknowledged")).await,
+        200
+    );
+    assert_eq!(
+        request_on(a, &prosecutor, &id).await["timeline"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+}

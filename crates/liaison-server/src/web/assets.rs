@@ -31,6 +31,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("../../assets/cytoscape.min.js"),
     ),
+    (
+        "graph.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/graph.js"),
+    ),
 ];
 
 pub(super) fn routes() -> Router<AppState> {

@@ -7,7 +7,10 @@
 //! that changes something carries the session's CSRF token (`_csrf` field or `X-CSRF-Token` header, which
 //! htmx sends from the `<body>`'s `hx-headers`).
 
+mod admin;
 mod assets;
+mod audit;
+mod graph;
 mod home;
 mod session;
 
@@ -29,6 +32,9 @@ pub fn routes() -> Router<AppState> {
         .merge(assets::routes())
         .merge(session::routes())
         .merge(home::routes())
+        .merge(audit::routes())
+        .merge(admin::routes())
+        .merge(graph::routes())
 }
 
 /// One entry of the navigation bar.

@@ -16,3 +16,4 @@ mod legal_cli;
 mod scenario;
 mod screening;
 mod web;
+mod web_oversight;

@@ -10,8 +10,11 @@
 mod admin;
 mod assets;
 mod audit;
+mod disclosures;
 mod graph;
 mod home;
+mod legal;
+mod messages;
 mod session;
 
 use askama::Template;
@@ -35,6 +38,9 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(admin::routes())
         .merge(graph::routes())
+        .merge(messages::routes())
+        .merge(disclosures::routes())
+        .merge(legal::routes())
 }
 
 /// One entry of the navigation bar.

@@ -16,4 +16,5 @@ mod legal_cli;
 mod scenario;
 mod screening;
 mod web;
+mod web_cooperation;
 mod web_oversight;

@@ -93,7 +93,8 @@ pub struct KeyPlayerBody {
     pub owner: Option<String>,
     /// How much removing it (after those ranked before it) raised the fragmentation.
     pub fragmentation_gain: f64,
-    /// Betweenness centrality in the graph analysed (estimated from sampled sources on large graphs).
+    /// Betweenness centrality within its connected component of the network analysed (estimated from
+    /// sampled sources when that component is large).
     pub betweenness: f64,
     /// Links at the entity.
     pub degree: u32,

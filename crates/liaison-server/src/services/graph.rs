@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use liaison_core::{Purpose, RecordType, Role};
 use liaison_graph::{
     EdgeFilter, EdgeKind, EntityKind, Graph, GraphBuilder, NodeIx, Sampling, betweenness,
-    fragmentation, iso_date, key_players_with, louvain, neighbourhood as walk, paths_bounded,
+    fragmentation, iso_date, louvain, neighbourhood as walk, paths_bounded,
 };
 use liaison_proto::graph::{
     CommunitiesBody, CommunityBody, GraphEdge, GraphEntity, GraphEntityRef, GraphNode,
@@ -48,14 +48,28 @@ const MAX_AUDIT_OBJECTS: usize = 500;
 const MAX_COMMUNITY_MEMBERS: usize = 1_000;
 /// Up to this many entities betweenness is exact; above, estimated from [`PIVOTS`] sampled sources.
 const EXACT_BETWEENNESS_NODES: usize = 5_000;
-const PIVOTS: usize = 64;
+const PIVOTS: usize = 16;
 
 /// The node's entity graph, built on first use and again after records changed.
 #[derive(Default)]
 pub struct GraphCache {
-    current: tokio::sync::Mutex<Option<Arc<NodeGraph>>>,
+    state: tokio::sync::Mutex<CacheState>,
     /// Serialises changes to the identity decisions (read, append, write back).
     decisions: tokio::sync::Mutex<()>,
+}
+
+#[derive(Default)]
+struct CacheState {
+    current: Option<Arc<NodeGraph>>,
+    /// A build under way. It runs as a task of its own, so a question that gives up (a client gone, the
+    /// request timeout on a large node) does not throw the work away: the next question waits for it.
+    pending: Option<(
+        u64,
+        tokio::task::JoinHandle<Result<NodeGraph, ServiceError>>,
+    )>,
+    /// Bumped when the identity decisions change; a graph built before is stale.
+    generation: u64,
+    current_generation: u64,
 }
 
 impl std::fmt::Debug for GraphCache {
@@ -98,20 +112,39 @@ impl GraphCache {
     /// The current graph: the one built before if no record or manifest run changed since, else a new one.
     /// Concurrent callers wait for one build.
     pub async fn graph(&self, node: &Node) -> Result<Arc<NodeGraph>, ServiceError> {
-        let mut slot = self.current.lock().await;
-        if let Some(graph) = slot.as_ref()
-            && !changed_since(node, graph).await?
-        {
-            return Ok(Arc::clone(graph));
+        let mut state = self.state.lock().await;
+        loop {
+            if let Some((generation, handle)) = state.pending.as_mut() {
+                let generation = *generation;
+                let outcome = handle.await.map_err(|e| {
+                    ServiceError::Internal(format!("building the graph stopped: {e}"))
+                });
+                state.pending = None;
+                let graph = Arc::new(outcome??);
+                state.current = Some(Arc::clone(&graph));
+                state.current_generation = generation;
+                if generation == state.generation {
+                    return Ok(graph);
+                }
+            }
+            if let Some(graph) = state.current.as_ref()
+                && state.current_generation == state.generation
+                && !changed_since(node, graph).await?
+            {
+                return Ok(Arc::clone(graph));
+            }
+            let building = node.clone();
+            state.pending = Some((
+                state.generation,
+                tokio::spawn(async move { build_graph(&building).await }),
+            ));
         }
-        let graph = Arc::new(build_graph(node).await?);
-        *slot = Some(Arc::clone(&graph));
-        Ok(graph)
     }
 
-    /// Drops the graph, so the next question rebuilds it.
+    /// Marks the graph stale, so the next question rebuilds it.
     pub async fn invalidate(&self) {
-        *self.current.lock().await = None;
+        let mut state = self.state.lock().await;
+        state.generation += 1;
     }
 }
 
@@ -745,18 +778,62 @@ fn scope(
     })
 }
 
-fn centrality(g: &Graph) -> Vec<f64> {
-    if g.node_count() <= EXACT_BETWEENNESS_NODES {
-        betweenness(g, Sampling::Exact)
+/// Betweenness of the given nodes within the connected components that hold them, each component taken as
+/// a graph of its own: on a node's graph of many small components, sampled sources would mostly miss the
+/// network the key players are in. Exact up to [`EXACT_BETWEENNESS_NODES`] entities, else estimated from
+/// [`PIVOTS`] sources.
+fn component_betweenness(g: &Graph, of: &[NodeIx]) -> std::collections::HashMap<NodeIx, f64> {
+    let component = liaison_graph::connected_components(g);
+    let wanted: std::collections::HashSet<u32> = of
+        .iter()
+        .filter_map(|&n| component.get(n as usize).copied())
+        .collect();
+    let members: Vec<NodeIx> = g
+        .nodes()
+        .filter(|&n| {
+            component
+                .get(n as usize)
+                .is_some_and(|c| wanted.contains(c))
+        })
+        .collect();
+    let mut builder = GraphBuilder::with_capacity(members.len(), members.len() * 2);
+    let mut local: std::collections::HashMap<NodeIx, NodeIx> =
+        std::collections::HashMap::with_capacity(members.len());
+    for &n in &members {
+        let m = builder.entity(g.kind(n), g.key(n));
+        local.insert(n, m);
+    }
+    for &n in &members {
+        for (other, e) in g.neighbours(n) {
+            if other > n
+                && let (Some(&a), Some(&b)) = (local.get(&n), local.get(&other))
+            {
+                builder.edge(a, b, g.edge(e).kind, None, None, liaison_graph::NO_OWNER);
+            }
+        }
+    }
+    let sub = builder.build();
+    let scores = if sub.node_count() <= EXACT_BETWEENNESS_NODES {
+        betweenness(&sub, Sampling::Exact)
     } else {
         betweenness(
-            g,
+            &sub,
             Sampling::Pivots {
                 count: PIVOTS,
                 seed: 0,
             },
         )
-    }
+    };
+    of.iter()
+        .map(|&n| {
+            let score = local
+                .get(&n)
+                .and_then(|&m| scores.get(m as usize))
+                .copied()
+                .unwrap_or(0.0);
+            (n, score)
+        })
+        .collect()
 }
 
 /// Parameters of key players, as given.
@@ -787,9 +864,19 @@ pub async fn key_players(
         let types = entity_types(params.types.as_deref())?;
         let scope = scope(whole, params.case.as_deref(), Some(&graph.identities))?;
         let g = scope.graph(whole);
-        let bc = centrality(g);
         let eligible = |n: NodeIx| is_of_type(g, n, &types);
-        let chosen = key_players_with(g, limit as usize, &eligible, &mut || bc.clone());
+        // Ties (common among the leaves of a large graph) go to the higher betweenness on graphs small
+        // enough to compute it exactly, to the higher degree above: sampled betweenness over millions of
+        // entities would cost more than the whole greedy search.
+        let chosen = liaison_graph::key_players_with(g, limit as usize, &eligible, &mut || {
+            if g.node_count() <= EXACT_BETWEENNESS_NODES {
+                betweenness(g, Sampling::Exact)
+            } else {
+                g.nodes().map(|n| g.degree(n) as f64).collect()
+            }
+        });
+        let chosen_nodes: Vec<NodeIx> = chosen.iter().map(|k| k.node).collect();
+        let bc = component_betweenness(g, &chosen_nodes);
         let before = fragmentation(g, &[]);
         let after = chosen.last().map_or(before, |k| k.fragmentation_after);
         let players: Vec<KeyPlayerBody> = chosen
@@ -802,7 +889,7 @@ pub async fn key_players(
                     label: e.label,
                     owner: e.owner,
                     fragmentation_gain: k.gain,
-                    betweenness: bc.get(k.node as usize).copied().unwrap_or(0.0),
+                    betweenness: bc.get(&k.node).copied().unwrap_or(0.0),
                     degree: u32::try_from(g.degree(k.node)).unwrap_or(u32::MAX),
                     records: match scope.records(k.node) {
                         [_] | [] => Vec::new(),

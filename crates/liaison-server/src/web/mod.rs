@@ -10,11 +10,14 @@
 mod admin;
 mod assets;
 mod audit;
+mod border;
 mod disclosures;
 mod graph;
 mod home;
 mod legal;
 mod messages;
+mod records;
+mod screening;
 mod session;
 
 use askama::Template;
@@ -38,6 +41,9 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(admin::routes())
         .merge(graph::routes())
+        .merge(screening::routes())
+        .merge(border::routes())
+        .merge(records::routes())
         .merge(messages::routes())
         .merge(disclosures::routes())
         .merge(legal::routes())

@@ -16,5 +16,6 @@ mod legal_cli;
 mod scenario;
 mod screening;
 mod web;
+mod web_border;
 mod web_cooperation;
 mod web_oversight;

@@ -169,20 +169,25 @@
     var list = $("g-legend");
     list.textContent = "";
     if (state.communities) {
-      state.communitySizes.forEach(function (size, i) {
-        if (i >= COMMUNITY_COLOURS.length) { return; }
+      // Only the communities among the entities drawn, numbered as the node numbers them (largest first).
+      var shown = {};
+      cy.nodes().forEach(function (n) {
+        var c = state.communityOf[n.id()];
+        if (c !== undefined) { shown[c] = true; }
+      });
+      Object.keys(shown).map(Number).sort(function (a, b) { return a - b; }).forEach(function (i) {
         var item = text("li");
         var swatch = text("span", "", "swatch");
-        swatch.style.background = COMMUNITY_COLOURS[i];
+        swatch.style.background = COMMUNITY_COLOURS[i % COMMUNITY_COLOURS.length];
         item.appendChild(swatch);
-        item.appendChild(document.createTextNode("Community " + (i + 1) + " (" + size + ")"));
+        item.appendChild(document.createTextNode("Community " + (i + 1) + " (" + state.communitySizes[i] + " entities)"));
         list.appendChild(item);
       });
       var rest = text("li");
       var grey = text("span", "", "swatch");
       grey.style.background = NO_COMMUNITY;
       rest.appendChild(grey);
-      rest.appendChild(document.createTextNode("Other or alone"));
+      rest.appendChild(document.createTextNode("In no community of two or more"));
       list.appendChild(rest);
       return;
     }
@@ -210,8 +215,10 @@
   function updateTimeline() {
     var days = cy.edges().map(function (e) { return e.data("day"); }).filter(function (d) { return d !== null; });
     var box = $("g-timeline");
-    if (!days.length) { box.hidden = true; state.days = []; applyTimeline(); return; }
-    var min = Math.min.apply(null, days), max = Math.max.apply(null, days);
+    var min = days.reduce(function (a, b) { return Math.min(a, b); }, Infinity);
+    var max = days.reduce(function (a, b) { return Math.max(a, b); }, -Infinity);
+    // Links all of one day (or none dated) leave no period to choose.
+    if (!days.length || min === max) { box.hidden = true; state.days = []; applyTimeline(); return; }
     var from = $("g-t-from"), to = $("g-t-to");
     var wasFull = !state.days.length || (Number(from.value) <= state.days[0] && Number(to.value) >= state.days[1]);
     state.days = [min, max];
@@ -245,6 +252,8 @@
       });
     });
     entityList();
+    var selected = cy.nodes(":selected");
+    if (selected.nonempty()) { details(selected.first()); }
   }
 
   function recordHref(type, id) {
@@ -286,19 +295,21 @@
     var rows = [["Type", typeInfo(d.type).label], ["Id", d.eid], ["Owner", d.owner || "—"],
       ["Links shown", String(n.connectedEdges().not(".out-of-period").length)]];
     var kp = state.keyPlayers[d.key];
-    if (kp) { rows.push(["Key player", "rank " + kp.rank + ", fragmentation gain " + kp.gain.toFixed(4)]); }
+    if (kp) { rows.push(["Key player", "rank " + kp.rank + ", fragmentation gain " + kp.gain.toPrecision(3)]); }
     if (state.communities && state.communityOf[d.key] !== undefined) {
       rows.push(["Community", String(state.communityOf[d.key] + 1)]);
     }
     rows.forEach(function (r) { dl.appendChild(text("dt", r[0])); dl.appendChild(text("dd", r[1])); });
     box.appendChild(dl);
     var links = text("ul", null, "plain");
-    n.connectedEdges().not(".out-of-period").slice(0, 30).forEach(function (e) {
+    var shownLinks = n.connectedEdges().not(".out-of-period");
+    shownLinks.slice(0, 12).forEach(function (e) {
       var other = e.source().id() === n.id() ? e.target() : e.source();
       var line = e.data("type").replace(/_/g, " ") + (e.data("label") ? " (" + e.data("label") + ")" : "") +
         (e.data("date") ? ", " + e.data("date") : "") + ": " + other.data("label");
       links.appendChild(text("li", line, "small"));
     });
+    if (shownLinks.length > 12) { links.appendChild(text("li", "and " + (shownLinks.length - 12) + " more links", "small muted")); }
     box.appendChild(links);
     var actions = text("p");
     var href = recordHref(d.type, d.eid);
@@ -419,7 +430,7 @@
         button.type = "button";
         button.addEventListener("click", function () { focusEntity(p.type, p.id); });
         item.appendChild(button);
-        item.appendChild(text("span", " gain " + p.fragmentation_gain.toFixed(4) + ", " + p.degree + " links" +
+        item.appendChild(text("span", " gain " + p.fragmentation_gain.toPrecision(3) + ", " + p.degree + " links" +
           (cy.getElementById(k).empty() ? " (not shown)" : ""), "muted"));
         list.appendChild(item);
       });
@@ -523,7 +534,7 @@
             label: "", date: "", day: null, owner: "" } });
           added = true;
         }
-        between.addClass("on-path");
+        between.first().addClass("on-path");
       }
       steps.forEach(function (ref) {
         var item = text("li");
@@ -543,8 +554,8 @@
   function style() {
     return [
       { selector: "node", style: {
-        "background-color": "data(colour)", "shape": "data(shape)", "label": "data(label)", "width": 24,
-        "height": 24, "font-size": 10, "color": "#1a1d21", "text-valign": "bottom", "text-margin-y": 4,
+        "background-color": "data(colour)", "shape": "data(shape)", "label": "data(label)", "width": 26,
+        "height": 26, "font-size": 11, "color": "#1a1d21", "text-valign": "bottom", "text-margin-y": 4,
         "text-wrap": "ellipsis", "text-max-width": 120, "border-width": 1.5, "border-color": "#ffffff",
         "text-background-color": "#ffffff", "text-background-opacity": 0.75, "text-background-padding": 1 } },
       { selector: "node.start", style: { "border-width": 4, "border-color": "#10253d", "width": 30, "height": 30 } },
@@ -573,7 +584,6 @@
     cy = window.cytoscape({
       container: $("cy"),
       style: style(),
-      wheelSensitivity: 0.3,
       minZoom: 0.1,
       maxZoom: 4,
       boxSelectionEnabled: false

@@ -689,6 +689,35 @@ async fn link_analysis_finds_the_planted_networks() {
         .await;
     assert_eq!(status, 403);
 
+    // The routes and their bodies are in the OpenAPI document.
+    let spec: Value = served
+        .http
+        .get(format!("{}/api/v1/openapi.json", served.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for path in [
+        "/api/v1/graph/neighbourhood/{type}/{id}",
+        "/api/v1/graph/paths",
+        "/api/v1/graph/key-players",
+        "/api/v1/graph/communities",
+        "/api/v1/graph/export",
+        "/api/v1/graph/identities",
+        "/api/v1/graph/identities/{id}/confirm",
+        "/api/v1/graph/identities/{id}/split",
+    ] {
+        assert!(spec["paths"].get(path).is_some(), "{path} is documented");
+    }
+    for schema in ["NeighbourhoodBody", "KeyPlayersBody", "IdentitiesBody"] {
+        assert!(
+            spec["components"]["schemas"].get(schema).is_some(),
+            "{schema} is documented"
+        );
+    }
+
     // Every question is in the audit log with its purpose.
     let entries = served.node.store.audit_page(0, 100_000).await.unwrap();
     let graph_entries: Vec<_> = entries

@@ -54,7 +54,14 @@ fn authority(node: &Node, name: &str) -> Authority {
 
 /// Loads the catalogues and sends the two requests (delivered by the running federation).
 pub async fn seed(nodes: &[&Node]) -> anyhow::Result<()> {
-    let caller = Caller::cli();
+    // The demo's central-authority user drafts and sends, as it would in the interface.
+    let caller = Caller {
+        actor: liaison_server::Actor::User {
+            username: "legal".to_owned(),
+            roles: vec![liaison_core::Role::Legal],
+        },
+        request_id: None,
+    };
     for node in nodes {
         offences::load(node, &caller, catalogue_of(node))
             .await

@@ -98,11 +98,12 @@ struct TravellerView {
     birth_date: String,
     sex: String,
     nationality: String,
-    document: String,
     document_status: String,
     document_status_label: String,
     documents: Vec<DocumentView>,
     band: String,
+    /// `no hit`, `possible`, `strong`.
+    band_label: String,
     hits: Vec<HitView>,
     actions: Vec<String>,
     risk_score: Option<String>,
@@ -166,7 +167,6 @@ fn traveller_view(traveller: &TravellerReport, context: &HitContext<'_>) -> Trav
         birth_date: traveller.birth_date.clone().unwrap_or_default(),
         sex: traveller.sex.clone().unwrap_or_default(),
         nationality: traveller.nationality.clone().unwrap_or_default(),
-        document: traveller.document.clone(),
         document_status: traveller.document_status.clone(),
         document_status_label: words(&traveller.document_status),
         documents: traveller
@@ -183,6 +183,7 @@ fn traveller_view(traveller: &TravellerReport, context: &HitContext<'_>) -> Trav
             })
             .collect(),
         band: traveller.band.clone(),
+        band_label: band_label(&traveller.band),
         hits: traveller
             .hits
             .iter()
@@ -191,6 +192,13 @@ fn traveller_view(traveller: &TravellerReport, context: &HitContext<'_>) -> Trav
         actions: traveller.actions.clone(),
         risk_score: traveller.risk_score.map(|s| format!("{s:.1}")),
         warnings: traveller.warnings.clone(),
+    }
+}
+
+fn band_label(band: &str) -> String {
+    match band {
+        "none" => "no hit".to_owned(),
+        other => other.to_owned(),
     }
 }
 
@@ -278,6 +286,7 @@ struct VehicleView {
     status: String,
     status_label: String,
     band: String,
+    band_label: String,
     hits: Vec<HitView>,
     actions: Vec<String>,
 }
@@ -474,6 +483,7 @@ fn vehicle_view(
     VehicleView {
         status_label: words(&response.status),
         status: response.status,
+        band_label: band_label(&response.band),
         band: response.band,
         hits: response
             .hits

@@ -205,7 +205,8 @@ async fn record_page(
         Err(e) => {
             let mut error = form_error(e, READ_FIELDS)?;
             if error.field == "purpose" && reason.purpose.is_none() {
-                error.message = format!("No access without a purpose. {}", error.message);
+                error.message =
+                    "No access without a purpose: choose why you read this record".to_owned();
             }
             return lookup_page(user.chrome, &form, Some(error));
         }

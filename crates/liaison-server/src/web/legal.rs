@@ -884,7 +884,7 @@ struct DualFragment {
 
 #[derive(Debug, Deserialize)]
 struct RowParam {
-    row: Option<usize>,
+    row: Option<String>,
 }
 
 /// The htmx form of the check: the whole form is posted, the answer replaces the row's result region.
@@ -898,8 +898,17 @@ async fn check_dual_criminality(
     let form = Submitted::new(pairs);
     user.check_csrf(&headers, csrf_field(&form).as_deref())?;
     let values = FormValues::from_submitted(&form);
-    let row = param.row.unwrap_or(0);
-    let check = dual_check(&state, &user, &values, row).await?;
+    let text = param.row.unwrap_or_default();
+    let check = match text.trim().parse::<usize>() {
+        Ok(row) => dual_check(&state, &user, &values, row).await?,
+        // Answered as a fragment, which htmx swaps in place: an error status would not be shown.
+        Err(_) => DualCheck {
+            result: String::new(),
+            label: String::new(),
+            reasons: Vec::new(),
+            error: Some(format!("`row`: `{text}` is not an offence row number")),
+        },
+    };
     page(&DualFragment { check })
 }
 

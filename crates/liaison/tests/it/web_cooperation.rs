@@ -281,7 +281,7 @@ async fn a_partners_disclosure_request_is_approved_on_the_owners_page() {
 }
 
 /// The fields of an investigation order as the form sends them.
-fn eio_fields<'a>(measures: &'a str) -> Vec<(&'a str, &'a str)> {
+fn eio_fields(measures: &str) -> Vec<(&str, &str)> {
     vec![
         ("kind", "eio"),
         ("executing_node", "node-b"),

@@ -694,9 +694,14 @@ async fn upload_manifest(
 ) -> Result<Response, WebError> {
     let (form, csrf, file) = match read_upload(multipart).await {
         Ok(read) => read,
-        Err(error) => {
-            // The token could not be read with the rest: only the header can vouch for the request.
-            user.check_csrf(&headers, None)?;
+        Err(mut error) => {
+            // Nothing was done, so the page may say why without the form's token (unread with the rest).
+            if error.status == StatusCode::PAYLOAD_TOO_LARGE {
+                error.message = format!(
+                    "Manifest file: larger than this node accepts ({} bytes at most)",
+                    state.node.settings.max_body_bytes
+                );
+            }
             return manifests_view(&state, user, UploadForm::default(), Some(error)).await;
         }
     };

@@ -545,6 +545,16 @@ async fn a_manifest_is_uploaded_its_run_opened_and_a_hit_confirmed() {
     let response = upload(&session, b"", "").await;
     assert_eq!(response.status().as_u16(), 400);
     assert!(response.text().await.unwrap().contains("choose the file"));
+    // The test node accepts bodies up to 256 KiB.
+    let response = upload(&session, &vec![b'x'; 300 * 1024], "csv").await;
+    assert_eq!(response.status().as_u16(), 413);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("larger than this node accepts")
+    );
 }
 
 #[tokio::test]

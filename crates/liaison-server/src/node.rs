@@ -34,6 +34,9 @@ pub struct NodeSettings {
     pub secure_cookies: bool,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// An exercise node (`liaison demo`): the log-in page lists the node's accounts with their current
+    /// TOTP codes, so trainees log in without an authenticator app. Never set on a real deployment.
+    pub exercise_accounts: bool,
 }
 
 impl Default for NodeSettings {
@@ -44,6 +47,7 @@ impl Default for NodeSettings {
             session_idle_timeout: Duration::minutes(30),
             secure_cookies: true,
             max_body_bytes: 16 * 1024 * 1024,
+            exercise_accounts: false,
         }
     }
 }

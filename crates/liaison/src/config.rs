@@ -144,6 +144,7 @@ impl Config {
             session_idle_timeout: chrono::Duration::minutes(file.security.session_idle_minutes),
             secure_cookies: file.server.secure_cookies,
             max_body_bytes: file.server.max_body_bytes,
+            exercise_accounts: false,
         };
         Ok(Config {
             data_dir: data_dir.to_owned(),

@@ -192,6 +192,8 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
             listen: format!("127.0.0.1:{port}"),
         };
         let (mut node, _key) = create_node(&data_dir, &spec).await?;
+        // Trainees log in with the codes the log-in page shows, without an authenticator app.
+        node.settings.exercise_accounts = true;
         load_records(&node, &scenario_dir.join(&country.info.records_file)).await?;
         let (users, token, officer_token) = demo_users(&node).await?;
         node.screening = Some(Arc::new(ScreeningIndex::build(node.store.as_ref()).await?));
@@ -306,7 +308,11 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn print_banner(nodes: &[DemoNode], scenario_dir: &Path, seconds: f64) {
-    println!("Three Liaison nodes are running ({seconds:.1} s to start):");
+    println!("Three Liaison nodes are running ({seconds:.1} s to start).");
+    println!(
+        "Open a node's address in a browser and log in with a user and its password below; the log-in page shows"
+    );
+    println!("each account's current 6-digit code (an exercise node needs no authenticator app).");
     println!();
     for n in nodes {
         println!(

@@ -19,6 +19,7 @@ use crate::{Actor, http::session_cookie_header};
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/login", get(login_page).post(login))
+        .route("/login/exercise-codes", get(exercise_codes))
         .route("/logout", post(logout))
         .route("/enrol", get(enrol_page))
         .route("/enrol/password", post(enrol_password))
@@ -34,6 +35,56 @@ struct LoginPage {
     username: String,
     error: Option<String>,
     notice: Option<String>,
+    exercise: Option<ExerciseCodes>,
+}
+
+/// An exercise node's accounts with their current codes.
+#[derive(Template)]
+#[template(path = "_exercise_codes.html")]
+struct ExerciseCodes {
+    accounts: Vec<(String, String, String)>,
+    seconds_left: i64,
+}
+
+/// The accounts of an exercise node and their codes now; `None` on any other node.
+async fn exercise_accounts(state: &AppState) -> Result<Option<ExerciseCodes>, WebError> {
+    if !state.node.settings.exercise_accounts {
+        return Ok(None);
+    }
+    let now = state.node.now().timestamp();
+    let step = u64::try_from(now).unwrap_or(0);
+    let mut accounts = Vec::new();
+    for user in state
+        .node
+        .store
+        .list_users()
+        .await
+        .map_err(ServiceError::from)?
+    {
+        let code = user
+            .totp_secret
+            .as_deref()
+            .filter(|_| user.totp_enabled)
+            .and_then(|text| liaison_crypto::TotpSecret::from_base32(text).ok())
+            .and_then(|secret| secret.code_at(step).ok())
+            .unwrap_or_else(|| "not enrolled".to_owned());
+        let roles: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
+        accounts.push((user.username.clone(), roles.join(", "), code));
+    }
+    Ok(Some(ExerciseCodes {
+        accounts,
+        seconds_left: 30 - now.rem_euclid(30),
+    }))
+}
+
+async fn exercise_codes(State(state): State<AppState>) -> Result<Response, WebError> {
+    match exercise_accounts(&state).await? {
+        Some(codes) => page(&codes),
+        None => Err(WebError::Page {
+            status: axum::http::StatusCode::NOT_FOUND,
+            message: "This is not an exercise node.".to_owned(),
+        }),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,6 +116,7 @@ async fn login_page(
         notice: query.expired.is_some().then(|| {
             "Your session ended after a period without activity. Log in again.".to_owned()
         }),
+        exercise: exercise_accounts(&state).await?,
     })
 }
 
@@ -116,6 +168,7 @@ async fn login(
                 username: form.username.clone(),
                 error: Some(message),
                 notice: None,
+                exercise: exercise_accounts(&state).await?,
             })?;
             *response.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
             Ok(response)

@@ -130,11 +130,7 @@ async fn pages_need_a_log_in_with_password_and_code() {
     let client = no_redirects();
 
     // Not logged in: sent to the log-in page, and back afterwards.
-    let response = client
-        .get(node.url("/?from=mail"))
-        .send()
-        .await
-        .unwrap();
+    let response = client.get(node.url("/?from=mail")).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 303);
     assert_eq!(
         response.headers()["location"],
@@ -314,6 +310,43 @@ async fn assets_are_served_from_the_binary() {
         );
     }
     let response = reqwest::get(node.url("/assets/../Cargo.toml"))
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn an_exercise_node_lists_its_accounts_current_codes_on_the_log_in_page() {
+    let node = crate::harness::spawn_node_with(liaison_server::NodeSettings {
+        secure_cookies: false,
+        exercise_accounts: true,
+        ..liaison_server::NodeSettings::default()
+    })
+    .await;
+    let secret = enrolled_user(&node, "olga", &[Role::Officer]).await;
+    let code = secret.code_at(node.node.now().timestamp() as u64).unwrap();
+    let page = reqwest::get(node.url("/login"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Exercise node: accounts"));
+    assert!(page.contains("olga"));
+    assert!(page.contains(&code), "the current code is shown");
+    // The code shown logs the user in.
+    WebSession::login(&node, "olga", &secret).await;
+
+    // Any other node shows nothing of the kind.
+    let real = spawn_node().await;
+    let page = reqwest::get(real.url("/login"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Exercise node"));
+    let response = reqwest::get(real.url("/login/exercise-codes"))
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 404);

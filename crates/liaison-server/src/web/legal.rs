@@ -116,6 +116,7 @@ struct ListRow {
     partner: String,
     state: String,
     state_label: String,
+    /// The badge's class: the status, except that a request with no deadline running is shown in grey.
     due_status: String,
     due_label: String,
     next_due: Option<String>,
@@ -247,7 +248,11 @@ async fn list(
                 state_label: words(&r.state),
                 state: r.state,
                 due_label: due_label(&r.due_status),
-                due_status: r.due_status,
+                due_status: if r.due_status == "none" {
+                    "stopped".to_owned()
+                } else {
+                    r.due_status
+                },
                 next_due: r.next_due.as_deref().map(short_time),
                 left,
                 created_at: short_time(&r.created_at),

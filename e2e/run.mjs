@@ -171,6 +171,12 @@ try {
     disclosureUrl = await link.getAttribute("href");
   });
 
+  await step(officer, "home-after-search", async () => {
+    await officer.goto(`${nodeA.url}/`);
+    await expectText(officer, "Partners' answers to this node's searches today");
+    await officer.locator("td", { hasText: nodeB.id }).first().waitFor();
+  });
+
   // A supervisor of node B approves it.
   const supervisor = await login(browser, nodeB, "supervisor");
   await step(supervisor, "approve-disclosure", async () => {

@@ -76,6 +76,24 @@ fn partner_hit(partner: &str, hit: &liaison_proto::federation::PartnerHit) -> Sc
     }
 }
 
+/// The audit action of a federated search; its detail lists each partner's status and latency.
+pub const FEDERATED_SEARCH_ACTION: &str = "federated_search";
+
+/// The partners' statuses and latencies a federated search's audit detail lists (as [`fan_out`] writes
+/// it): `(partner, status, milliseconds)`.
+pub fn partner_statuses_in(detail: &str) -> Vec<(String, String, u64)> {
+    let Some((_, list)) = detail.split_once("; ") else {
+        return Vec::new();
+    };
+    list.split(", ")
+        .filter_map(|item| {
+            let (head, ms) = item.strip_suffix(" ms)")?.rsplit_once(" (")?;
+            let (node, status) = head.split_once(' ')?;
+            Some((node.to_owned(), status.to_owned(), ms.parse().ok()?))
+        })
+        .collect()
+}
+
 /// Asks every active partner (whose agreement on this node covers the purpose) at once, each within its
 /// deadline; a slow partner costs its own deadline, never the others' answers.
 pub async fn fan_out(
@@ -122,7 +140,7 @@ pub async fn fan_out(
         });
         hits.extend(partner_hits.iter().map(|h| partner_hit(&partner, h)));
     }
-    let mut event = AuditEvent::new("federated_search", "ok").detail(format!(
+    let mut event = AuditEvent::new(FEDERATED_SEARCH_ACTION, "ok").detail(format!(
         "correlation {correlation_id}; {}",
         statuses
             .iter()
@@ -389,4 +407,23 @@ pub async fn answer_search(
         reason: None,
         hits,
     })
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+
+    #[test]
+    fn the_audit_detail_of_a_search_gives_back_each_partners_status() {
+        let detail = "correlation 0193; node-xbb answered (4 ms), node-xcc timeout (2000 ms)";
+        assert_eq!(
+            partner_statuses_in(detail),
+            vec![
+                ("node-xbb".to_owned(), "answered".to_owned(), 4),
+                ("node-xcc".to_owned(), "timeout".to_owned(), 2000),
+            ]
+        );
+        assert!(partner_statuses_in("correlation 0193; ").is_empty());
+        assert!(partner_statuses_in("garbage").is_empty());
+    }
 }

@@ -12,6 +12,7 @@ use liaison_store::{AuditFilter, DIRECTION_INCOMING, DISCLOSURE_PENDING};
 
 use super::{Chrome, WebError, WebUser, page, short_time};
 use crate::http::AppState;
+use crate::services::federated::{FEDERATED_SEARCH_ACTION, partner_statuses_in};
 use crate::services::legal::{ListQuery, VIEW_ROLES};
 use crate::services::{ServiceError, disclosures, legal};
 
@@ -43,6 +44,16 @@ struct Figure {
     value: String,
 }
 
+/// How one partner answered this node's federated searches today.
+struct PartnerResponse {
+    partner: String,
+    searches: usize,
+    answered: usize,
+    median_ms: String,
+    slowest_ms: u64,
+    failed: usize,
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
@@ -55,6 +66,7 @@ struct HomePage {
     sees_hits: bool,
     new_messages: u64,
     figures: Vec<Figure>,
+    responses: Vec<PartnerResponse>,
 }
 
 async fn home(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
@@ -158,6 +170,22 @@ async fn home(State(state): State<AppState>, user: WebUser) -> Result<Response, 
         .await
         .map_err(ServiceError::from)?
         .len() as u64;
+    let searches_today = node
+        .store
+        .audit_search(&AuditFilter {
+            action: Some(FEDERATED_SEARCH_ACTION.to_owned()),
+            from: today,
+            limit: 10_000,
+            ..AuditFilter::default()
+        })
+        .await
+        .map_err(ServiceError::from)?;
+    let responses = partner_responses(
+        searches_today
+            .iter()
+            .filter_map(|entry| entry.detail.as_deref())
+            .flat_map(partner_statuses_in),
+    );
     let outbox = node
         .store
         .outbox_counts()
@@ -217,6 +245,70 @@ async fn home(State(state): State<AppState>, user: WebUser) -> Result<Response, 
             .has_any(&[Role::Officer, Role::Analyst, Role::Supervisor]),
         new_messages,
         figures,
+        responses,
         chrome: user.chrome,
     })
+}
+
+/// Per partner: searches, answers, median and slowest latency of the answers, and searches it did not
+/// answer (timeout, unreachable, refused).
+fn partner_responses(
+    statuses: impl Iterator<Item = (String, String, u64)>,
+) -> Vec<PartnerResponse> {
+    let mut by_partner: std::collections::BTreeMap<String, (Vec<u64>, usize)> = Default::default();
+    for (partner, status, ms) in statuses {
+        let entry = by_partner.entry(partner).or_default();
+        if status == "answered" {
+            entry.0.push(ms);
+        } else {
+            entry.1 += 1;
+        }
+    }
+    by_partner
+        .into_iter()
+        .map(|(partner, (mut answered, failed))| {
+            answered.sort_unstable();
+            let median = answered.get(answered.len().saturating_sub(1) / 2).copied();
+            PartnerResponse {
+                partner,
+                searches: answered.len() + failed,
+                answered: answered.len(),
+                median_ms: median
+                    .map(|ms| ms.to_string())
+                    .unwrap_or_else(|| "-".to_owned()),
+                slowest_ms: answered.last().copied().unwrap_or(0),
+                failed,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partner_responses_summarise_each_partner() {
+        let statuses = vec![
+            ("node-b".to_owned(), "answered".to_owned(), 4),
+            ("node-b".to_owned(), "answered".to_owned(), 10),
+            ("node-b".to_owned(), "answered".to_owned(), 6),
+            ("node-c".to_owned(), "timeout".to_owned(), 2000),
+        ];
+        let rows = partner_responses(statuses.into_iter());
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (
+                rows[0].searches,
+                rows[0].answered,
+                rows[0].median_ms.as_str(),
+                rows[0].slowest_ms
+            ),
+            (3, 3, "6", 10)
+        );
+        assert_eq!(
+            (rows[1].searches, rows[1].failed, rows[1].median_ms.as_str()),
+            (1, 1, "-")
+        );
+    }
 }

@@ -369,6 +369,15 @@ pub struct MessageAttachment {
     pub size: u64,
     /// `type/subtype`, for example `application/pdf`.
     pub media_type: String,
+    /// When sending: the content, base64, to carry it with the message (at most 512 KiB of content per
+    /// message); without it the partner gets the name, size, type and digest only. Never filled when a
+    /// message is read: see `included`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// When reading: whether the content travelled with the message and can be downloaded
+    /// (`GET /api/v1/messages/{id}/attachments/{index}`).
+    #[serde(default)]
+    pub included: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

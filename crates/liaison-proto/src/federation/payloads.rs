@@ -468,7 +468,14 @@ pub struct AttachmentRef {
     pub size: u64,
     /// `type/subtype`, for example `application/pdf`.
     pub media_type: String,
+    /// The content itself, base64 (standard alphabet, padded), when it travels with the message; the
+    /// receiver checks it against `size` and `sha256` before anyone can open it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
 }
+
+/// Most bytes of attachment content one message carries (their base64 must fit the envelope limit).
+pub const MAX_ATTACHMENT_CONTENT_BYTES: u64 = 512 * 1024;
 
 impl Payload for FreeTextMessage {
     const KIND: &'static str = KIND_MESSAGE;
@@ -521,6 +528,35 @@ impl Payload for FreeTextMessage {
                     ),
                 ));
             }
+            if let Some(content) = &attachment.content {
+                // Base64 of `size` bytes is exactly this long, so a content that cannot be the file is
+                // refused before anyone decodes it.
+                let expected = attachment.size.div_ceil(3) * 4;
+                if content.len() as u64 != expected
+                    || !content
+                        .bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='))
+                {
+                    return Err(WireError::field(
+                        format!("{at}.content"),
+                        format!("is not the base64 of {} bytes", attachment.size),
+                    ));
+                }
+            }
+        }
+        let carried: u64 = self
+            .attachments
+            .iter()
+            .filter(|a| a.content.is_some())
+            .map(|a| a.size)
+            .sum();
+        if carried > MAX_ATTACHMENT_CONTENT_BYTES {
+            return Err(WireError::field(
+                "payload.attachments",
+                format!(
+                    "carry {carried} bytes of content, the limit is {MAX_ATTACHMENT_CONTENT_BYTES}; send larger files by the channel agreed with the partner and name them by digest"
+                ),
+            ));
         }
         Ok(())
     }
@@ -691,10 +727,19 @@ mod tests {
                 sha256: sha.to_owned(),
                 size: 10,
                 media_type: media.to_owned(),
+                content: None,
             }],
         };
         let sha = "a".repeat(64);
         encode_payload(&message("a.pdf", &sha, "application/pdf")).unwrap();
+        // Content must be the base64 of exactly `size` bytes.
+        let mut carried = message("a.pdf", &sha, "application/pdf");
+        carried.attachments[0].content = Some("MDEyMzQ1Njc4OQ==".to_owned());
+        encode_payload(&carried).unwrap();
+        carried.attachments[0].content = Some("MDEy".to_owned());
+        assert!(encode_payload(&carried).is_err());
+        carried.attachments[0].content = Some("MDEyMzQ1Njc4O!==".to_owned());
+        assert!(encode_payload(&carried).is_err());
         assert!(encode_payload(&message("../a.pdf", &sha, "application/pdf")).is_err());
         assert!(encode_payload(&message("a.pdf", "ABC", "application/pdf")).is_err());
         assert!(encode_payload(&message("a.pdf", &sha, "pdf")).is_err());

@@ -153,6 +153,7 @@ fn envelopes() -> Vec<(&'static str, Envelope)> {
             sha256: "3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b".to_owned(),
             size: 48_213,
             media_type: "image/jpeg".to_owned(),
+            content: None,
         }],
     };
     let legal_form: liaison_proto::legal::LegalRequestForm = serde_json::from_value(json!({

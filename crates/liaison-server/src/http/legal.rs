@@ -223,23 +223,12 @@ pub(super) async fn evidence_content(
     Path((id, evidence_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let (row, content) = evidence::open_content(&state.node, &caller, &id, &evidence_id).await?;
-    let name: String = row
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
     Ok((
         [
             (header::CONTENT_TYPE, row.media_type.clone()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
+                super::attachment_disposition(&row.name),
             ),
             (
                 header::HeaderName::from_static("x-content-sha256"),

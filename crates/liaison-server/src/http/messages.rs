@@ -18,6 +18,41 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/messages", get(list_messages).post(send_message))
         .route("/api/v1/messages/{id}", get(get_message))
+        .route(
+            "/api/v1/messages/{id}/attachments/{index}",
+            get(get_attachment),
+        )
+}
+
+/// The content of one attachment, when it travelled with the message; checked against its size and
+/// SHA-256 first, and the opening audited.
+#[utoipa::path(get, path = "/api/v1/messages/{id}/attachments/{index}", tag = "federation",
+    params(("id" = String, Path), ("index" = usize, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 404, body = liaison_proto::api::Problem), (status = 409, body = liaison_proto::api::Problem)))]
+pub(super) async fn get_attachment(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    Path((id, index)): Path<(String, usize)>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let (attachment, bytes) = messages::attachment(&state.node, &caller, &id, index).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, attachment.media_type),
+            (
+                header::CONTENT_DISPOSITION,
+                super::attachment_disposition(&attachment.name),
+            ),
+            (
+                header::HeaderName::from_static("x-content-sha256"),
+                attachment.sha256,
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// Sends a message to a partner: it is signed, queued and delivered (retried until the partner's signed

@@ -136,3 +136,19 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await
 }
+
+/// A `Content-Disposition` value that downloads a file under `name`, reduced to characters every browser
+/// takes in a quoted file name.
+pub(crate) fn attachment_disposition(name: &str) -> String {
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{name}\"")
+}

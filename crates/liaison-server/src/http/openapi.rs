@@ -17,7 +17,7 @@ use super::{border, disclosures, graph, legal, messages, routes};
         border::check_mrz, border::check_vehicle, border::post_manifest, border::list_manifests, border::get_manifest, border::review_hit,
         border::hit_statistics, border::list_rules, border::upload_rules, border::activate_rules,
         disclosures::create_request, disclosures::list_requests, disclosures::get_request, disclosures::approve, disclosures::refuse,
-        messages::send_message, messages::list_messages, messages::get_message,
+        messages::send_message, messages::list_messages, messages::get_message, messages::get_attachment,
         legal::create, legal::list, legal::statistics, legal::get_request, legal::pdf, legal::act,
         legal::add_evidence, legal::get_evidence, legal::evidence_content, legal::send_evidence,
         legal::dual_criminality, legal::get_catalogue, legal::put_catalogue, legal::iccs,

@@ -93,6 +93,31 @@ pub async fn send(
             "a message needs a subject",
         ));
     }
+    for (i, attachment) in message.attachments.iter().enumerate() {
+        let Some(content) = &attachment.content else {
+            continue;
+        };
+        let field = format!("attachments[{i}].content");
+        let bytes = data_encoding::BASE64
+            .decode(content.as_bytes())
+            .map_err(|e| ServiceError::bad_field(&field, format!("not base64: {e}")))?;
+        if bytes.len() as u64 != attachment.size {
+            return Err(ServiceError::bad_field(
+                &field,
+                format!(
+                    "is {} bytes, the attachment says {}",
+                    bytes.len(),
+                    attachment.size
+                ),
+            ));
+        }
+        if liaison_crypto::sha256_hex(&bytes) != attachment.sha256 {
+            return Err(ServiceError::bad_field(
+                &field,
+                "its SHA-256 is not the attachment's `sha256`",
+            ));
+        }
+    }
     let payload = FreeTextMessage {
         subject: message.subject.clone(),
         body: message.body.clone(),
@@ -104,6 +129,7 @@ pub async fn send(
                 sha256: a.sha256.clone(),
                 size: a.size,
                 media_type: a.media_type.clone(),
+                content: a.content.clone(),
             })
             .collect(),
     };
@@ -178,10 +204,12 @@ fn body_of(envelope: Envelope, message: FreeTextMessage, direction: &str) -> Mes
             .attachments
             .into_iter()
             .map(|a| MessageAttachment {
+                included: a.content.is_some(),
                 name: a.name,
                 sha256: a.sha256,
                 size: a.size,
                 media_type: a.media_type,
+                content: None,
             })
             .collect(),
         state: String::new(),
@@ -353,4 +381,82 @@ pub async fn get(node: &Node, caller: &Caller, id: &str) -> Result<MessageBody, 
     let detail = message.direction.clone();
     audit_read(node, caller, std::slice::from_ref(&message), detail).await?;
     Ok(message)
+}
+
+/// The content of attachment `index` of a message sent or received, when it travelled with the message.
+/// The content is checked against the attachment's size and digest before it is given out; the opening is
+/// audited.
+pub async fn attachment(
+    node: &Node,
+    caller: &Caller,
+    id: &str,
+    index: usize,
+) -> Result<(MessageAttachment, Vec<u8>), ServiceError> {
+    let object = format!("message/{id}");
+    require_role(
+        node,
+        caller,
+        MESSAGE_ROLES,
+        "message.attachment",
+        Some(object.clone()),
+    )
+    .await?;
+    let envelope = match node.store.get_outbox(id).await? {
+        Some(row) if row.kind == KIND_MESSAGE => row.envelope,
+        _ => match node.store.get_inbox(id).await? {
+            Some(row) if row.kind == KIND_MESSAGE => row.envelope,
+            _ => return Err(ServiceError::NotFound(format!("no message `{id}`"))),
+        },
+    };
+    let (_, message) = message_of(&envelope, id)
+        .ok_or_else(|| ServiceError::Internal(format!("stored message `{id}` cannot be read")))?;
+    let Some(attachment) = message.attachments.into_iter().nth(index) else {
+        return Err(ServiceError::NotFound(format!(
+            "message `{id}` has no attachment {index}"
+        )));
+    };
+    let Some(content) = &attachment.content else {
+        return Err(ServiceError::NotFound(format!(
+            "the content of `{}` did not travel with the message: ask the sender for it by its digest",
+            attachment.name
+        )));
+    };
+    let bytes = data_encoding::BASE64
+        .decode(content.as_bytes())
+        .ok()
+        .filter(|bytes| {
+            bytes.len() as u64 == attachment.size
+                && liaison_crypto::sha256_hex(bytes) == attachment.sha256
+        });
+    let Some(bytes) = bytes else {
+        let event = AuditEvent::new("message.attachment", "mismatch")
+            .object(object)
+            .detail(format!(
+                "{}: content does not match its size and digest",
+                attachment.name
+            ));
+        record_audit(node, caller, event).await?;
+        return Err(ServiceError::Conflict(format!(
+            "the content of `{}` does not match its size and SHA-256: it is not given out",
+            attachment.name
+        )));
+    };
+    let event = AuditEvent::new("message.attachment", "ok")
+        .object(object)
+        .detail(format!(
+            "{} ({} bytes, sha256 {})",
+            attachment.name, attachment.size, attachment.sha256
+        ));
+    record_audit(node, caller, event).await?;
+    Ok((
+        MessageAttachment {
+            name: attachment.name,
+            sha256: attachment.sha256,
+            size: attachment.size,
+            media_type: attachment.media_type,
+            content: None,
+            included: true,
+        },
+        bytes,
+    ))
 }

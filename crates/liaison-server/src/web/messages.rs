@@ -232,6 +232,8 @@ struct AttachmentView {
     bytes: u64,
     media_type: String,
     sha256: String,
+    /// Where to download the content, when it travelled with the message.
+    href: Option<String>,
 }
 
 #[derive(Template)]
@@ -281,12 +283,19 @@ async fn show(
     let attachments = message
         .attachments
         .iter()
-        .map(|a| AttachmentView {
+        .enumerate()
+        .map(|(index, a)| AttachmentView {
             name: a.name.clone(),
             size: byte_size(a.size),
             bytes: a.size,
             media_type: a.media_type.clone(),
             sha256: a.sha256.clone(),
+            href: a.included.then(|| {
+                format!(
+                    "/api/v1/messages/{}/attachments/{index}",
+                    encode_component(&message.id)
+                )
+            }),
         })
         .collect();
     page(&MessagePage {
@@ -407,6 +416,8 @@ async fn send(
                 sha256: liaison_crypto::sha256_hex(&bytes),
                 size: bytes.len() as u64,
                 media_type,
+                content: Some(data_encoding::BASE64.encode(&bytes)),
+                included: true,
             });
             continue;
         }

@@ -339,3 +339,69 @@ async fn an_unpinned_certificate_cannot_complete_the_handshake() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_messages_attachment_travels_with_it_and_is_checked_before_it_is_opened() {
+    let nodes = spawn_federation(&[false, false]).await;
+    let (a, b) = (&nodes[0], &nodes[1]);
+    let sender = a.token("sender", &[Role::Officer]).await;
+    let reader = b.token("reader", &[Role::Officer]).await;
+    let photo = b"\x89PNG\r\n\x1a\n a photo of the van".to_vec();
+    let digest = liaison_crypto::sha256_hex(&photo);
+    let content = data_encoding::BASE64.encode(&photo);
+    let message = |content: &str, sha256: &str| {
+        json!({
+            "to": "node-b", "subject": "Van at the harbour", "body": "See the photo.",
+            "handling": "H1", "case_ref": "EX-7",
+            "attachments": [{"name": "van.png", "sha256": sha256, "size": photo.len(), "media_type": "image/png", "content": content}]
+        })
+    };
+    // Content that is not the file the digest names is refused before anything is sent.
+    let (status, problem) = post(
+        a,
+        &sender,
+        "/api/v1/messages",
+        message(&content, &"0".repeat(64)),
+    )
+    .await;
+    assert_eq!(status, 400, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("attachments[0].content"),
+        "{problem}"
+    );
+
+    let (status, sent) = post(a, &sender, "/api/v1/messages", message(&content, &digest)).await;
+    assert_eq!(status, 201, "{sent}");
+    let id = sent["id"].as_str().unwrap().to_owned();
+    let received = eventually(Duration::from_secs(20), "the message on node-b", || async {
+        let (status, body) = get(b, &reader, &format!("/api/v1/messages/{id}")).await;
+        (status == 200).then_some(body)
+    })
+    .await;
+    assert_eq!(received["attachments"][0]["included"], true);
+    assert!(
+        received["attachments"][0].get("content").is_none(),
+        "listings carry no content"
+    );
+    let response = b
+        .http
+        .get(b.url(&format!("/api/v1/messages/{id}/attachments/0")))
+        .bearer_auth(&reader)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers()["x-content-sha256"], digest.as_str());
+    assert_eq!(response.bytes().await.unwrap().to_vec(), photo);
+    let (status, _) = get(b, &reader, &format!("/api/v1/messages/{id}/attachments/1")).await;
+    assert_eq!(status, 404);
+    assert!(
+        audit(b)
+            .await
+            .iter()
+            .any(|e| e.action == "message.attachment" && e.outcome == "ok")
+    );
+}

@@ -126,6 +126,52 @@ pub struct UserSummary {
     pub disabled: bool,
 }
 
+/// `PATCH /api/v1/users/{username}`: what an administrator changes; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    /// The user's roles from now on (at least one).
+    #[serde(default)]
+    pub roles: Option<Vec<String>>,
+    /// Disabling ends the user's sessions and refuses their tokens; enabling allows them again.
+    #[serde(default)]
+    pub disabled: Option<bool>,
+    /// Ends a lock-out after failed log-ins.
+    #[serde(default)]
+    pub unlock: bool,
+    /// The user enrols a new second factor at the next log-in (a lost phone).
+    #[serde(default)]
+    pub reset_second_factor: bool,
+    /// A new one-time password, returned once; the user chooses a password at the next log-in.
+    #[serde(default)]
+    pub reset_password: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UserUpdated {
+    pub username: String,
+    pub roles: Vec<String>,
+    pub disabled: bool,
+    pub totp_enabled: bool,
+    pub locked_until: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub one_time_password: Option<String>,
+}
+
+/// An API token as an administrator sees it (never the token itself).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TokenSummary {
+    pub id: String,
+    pub username: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    pub created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct NewToken {
     pub username: String,

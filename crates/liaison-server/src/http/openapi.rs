@@ -13,7 +13,7 @@ use super::{border, disclosures, graph, legal, messages, routes};
     paths(
         routes::healthz, routes::readyz, routes::login, routes::logout, routes::me, routes::change_password,
         routes::totp_enrol, routes::totp_confirm, routes::post_records, routes::get_record, routes::delete_record, routes::screen, routes::screen_batch, routes::list_users,
-        routes::create_user, routes::create_token, routes::revoke_token, routes::search_audit, routes::verify_audit,
+        routes::create_user, routes::update_user, routes::list_tokens, routes::create_token, routes::revoke_token, routes::search_audit, routes::verify_audit,
         border::check_mrz, border::check_vehicle, border::post_manifest, border::list_manifests, border::get_manifest, border::review_hit,
         border::hit_statistics, border::list_rules, border::upload_rules, border::activate_rules,
         disclosures::create_request, disclosures::list_requests, disclosures::get_request, disclosures::approve, disclosures::refuse,

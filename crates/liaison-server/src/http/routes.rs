@@ -4,14 +4,14 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 use chrono::{DateTime, Utc};
 use liaison_core::Role;
 use liaison_proto::api::{
     AuditEntryBody, AuditVerifyBody, Health, LoginRequest, LoginResponse, NewToken, NewUser,
     PasswordChange, ProblemItem, Readiness, RecordKey, RecordsStored, ScreenBatchRequest,
-    ScreenBatchResponse, ScreenRequest, ScreenResponse, TokenCreated, TotpCode, TotpEnrolment,
-    UserCreated, UserSummary,
+    ScreenBatchResponse, ScreenRequest, ScreenResponse, TokenCreated, TokenSummary, TotpCode,
+    TotpEnrolment, UserCreated, UserSummary, UserUpdate, UserUpdated,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -45,7 +45,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/screen", post(screen))
         .route("/api/v1/screen/batch", post(screen_batch))
         .route("/api/v1/users", get(list_users).post(create_user))
-        .route("/api/v1/tokens", post(create_token))
+        .route("/api/v1/users/{username}", patch(update_user))
+        .route("/api/v1/tokens", get(list_tokens).post(create_token))
         .route("/api/v1/tokens/{id}", delete(revoke_token))
         .route("/api/v1/audit", get(search_audit))
         .route("/api/v1/audit/verify", post(verify_audit))
@@ -457,6 +458,63 @@ pub(super) async fn create_user(
             roles: body.roles,
             one_time_password: one_time.map(|s| s.expose().to_owned()),
         }),
+    ))
+}
+
+/// Changes a user (administrators): roles, disabled, unlock, a reset second factor or a new one-time
+/// password (returned once). Changes that weaken the account end its sessions.
+#[utoipa::path(patch, path = "/api/v1/users/{username}", tag = "admin", params(("username" = String, Path)),
+    request_body = UserUpdate, responses((status = 200, body = UserUpdated), (status = 404, body = liaison_proto::api::Problem),
+    (status = 409, body = liaison_proto::api::Problem)))]
+pub(super) async fn update_user(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    Path(username): Path<String>,
+    ApiJson(body): ApiJson<UserUpdate>,
+) -> Result<axum::Json<UserUpdated>, ApiError> {
+    let change = users::UserChange {
+        roles: body.roles.as_deref().map(parse_roles).transpose()?,
+        disabled: body.disabled,
+        unlock: body.unlock,
+        reset_second_factor: body.reset_second_factor,
+        reset_password: body.reset_password,
+    };
+    let (user, one_time) = users::update_user(&state.node, &caller, &username, &change).await?;
+    Ok(axum::Json(UserUpdated {
+        username: user.username,
+        roles: user.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        disabled: user.disabled,
+        totp_enabled: user.totp_enabled,
+        locked_until: user.locked_until.map(|t| t.to_rfc3339()),
+        one_time_password: one_time.map(|s| s.expose().to_owned()),
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub(super) struct TokenQuery {
+    /// Only this user's tokens.
+    username: Option<String>,
+}
+
+/// Lists API tokens (administrators): id, user, label, when created, last used and revoked.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "admin", params(TokenQuery), responses((status = 200, body = [TokenSummary])))]
+pub(super) async fn list_tokens(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    ApiQuery(query): ApiQuery<TokenQuery>,
+) -> Result<axum::Json<Vec<TokenSummary>>, ApiError> {
+    let rows = users::list_tokens(&state.node, &caller, query.username.as_deref()).await?;
+    Ok(axum::Json(
+        rows.into_iter()
+            .map(|t| TokenSummary {
+                id: t.id,
+                username: t.username,
+                label: t.label,
+                created_at: t.created_at.to_rfc3339(),
+                last_used_at: t.last_used_at.map(|at| at.to_rfc3339()),
+                revoked_at: t.revoked_at.map(|at| at.to_rfc3339()),
+            })
+            .collect(),
     ))
 }
 

@@ -144,3 +144,127 @@ pub async fn list_users(node: &Node, caller: &Caller) -> Result<Vec<UserRow>, Se
     record_audit(node, caller, AuditEvent::new("user.list", "ok")).await?;
     Ok(users)
 }
+
+/// What an administrator changes on a user; `None` and `false` leave a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserChange {
+    pub roles: Option<Vec<Role>>,
+    pub disabled: Option<bool>,
+    pub unlock: bool,
+    pub reset_second_factor: bool,
+    pub reset_password: bool,
+}
+
+/// Changes a user's roles or state, unlocks them, or resets their second factor or password (a new
+/// one-time password is returned once). A change that weakens the account's hold (disabled, reset, roles
+/// changed) ends the user's sessions. An administrator cannot disable themselves or drop their own admin
+/// role, so a node is never left without one by mistake.
+pub async fn update_user(
+    node: &Node,
+    caller: &Caller,
+    username: &str,
+    change: &UserChange,
+) -> Result<(UserRow, Option<Secret>), ServiceError> {
+    let object = format!("user/{username}");
+    require_role(
+        node,
+        caller,
+        &[Role::Admin],
+        "user.update",
+        Some(object.clone()),
+    )
+    .await?;
+    let mut user = node
+        .store
+        .get_user(username)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("no user `{username}`")))?;
+    let acting_on_self = matches!(
+        &caller.actor,
+        crate::Actor::User { username: me, .. } | crate::Actor::Token { username: me, .. } if me == username
+    );
+    if let Some(roles) = &change.roles {
+        if roles.is_empty() {
+            return Err(ServiceError::bad_field(
+                "roles",
+                "a user needs at least one role",
+            ));
+        }
+        if acting_on_self && !roles.contains(&Role::Admin) {
+            return Err(ServiceError::Conflict(
+                "you cannot remove your own admin role: ask another administrator".into(),
+            ));
+        }
+    }
+    if acting_on_self && change.disabled == Some(true) {
+        return Err(ServiceError::Conflict(
+            "you cannot disable your own account: ask another administrator".into(),
+        ));
+    }
+    let mut done = Vec::new();
+    let mut end_sessions = false;
+    if let Some(roles) = &change.roles
+        && *roles != user.roles
+    {
+        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        done.push(format!("roles: {}", names.join(", ")));
+        user.roles = roles.clone();
+        end_sessions = true;
+    }
+    if let Some(disabled) = change.disabled
+        && disabled != user.disabled
+    {
+        done.push(if disabled { "disabled" } else { "enabled" }.to_owned());
+        user.disabled = disabled;
+        end_sessions |= disabled;
+    }
+    if change.unlock && (user.locked_until.is_some() || user.failed_logins > 0) {
+        done.push("unlocked".to_owned());
+        user.locked_until = None;
+        user.failed_logins = 0;
+    }
+    if change.reset_second_factor {
+        done.push("second factor reset".to_owned());
+        user.totp_enabled = false;
+        user.totp_secret = None;
+        end_sessions = true;
+    }
+    let one_time = if change.reset_password {
+        let password = one_time_password();
+        user.password_hash =
+            hash_password(password.expose()).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        user.must_change_password = true;
+        done.push("one-time password issued".to_owned());
+        end_sessions = true;
+        Some(password)
+    } else {
+        None
+    };
+    if done.is_empty() {
+        return Ok((user, None));
+    }
+    node.store.update_user(&user).await?;
+    if end_sessions {
+        node.store.delete_sessions_of(username).await?;
+    }
+    let event = AuditEvent::new("user.update", "ok")
+        .object(object)
+        .detail(done.join("; "));
+    record_audit(node, caller, event).await?;
+    Ok((user, one_time))
+}
+
+/// The API tokens of one user, or of every user, newest first (never the tokens themselves).
+pub async fn list_tokens(
+    node: &Node,
+    caller: &Caller,
+    username: Option<&str>,
+) -> Result<Vec<TokenRow>, ServiceError> {
+    require_role(node, caller, &[Role::Admin], "token.list", None).await?;
+    let mut tokens = node.store.list_tokens(username).await?;
+    tokens.sort_by_key(|t| std::cmp::Reverse(t.created_at));
+    let mut event = AuditEvent::new("token.list", "ok");
+    event.objects.extend(username.map(|u| format!("user/{u}")));
+    record_audit(node, caller, event).await?;
+    Ok(tokens)
+}

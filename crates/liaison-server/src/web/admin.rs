@@ -22,6 +22,7 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin", get(admin_page))
         .route("/admin/users", post(create_user))
+        .route("/admin/users/{username}", post(change_user))
         .route("/admin/tokens", post(create_token))
         .route("/admin/tokens/revoke", post(revoke_token))
         .route("/admin/partners", get(partners_page).post(add_partner))
@@ -38,6 +39,10 @@ struct UserView {
     second_factor: bool,
     states: Vec<(&'static str, String)>,
     created_at: String,
+    /// The roles as checkboxes, for the change form.
+    role_boxes: Vec<RoleBox>,
+    disabled: bool,
+    locked: bool,
 }
 
 impl UserView {
@@ -56,6 +61,15 @@ impl UserView {
             states.push(("outcome-ok", "active".to_owned()));
         }
         UserView {
+            role_boxes: Role::ALL
+                .iter()
+                .map(|r| RoleBox {
+                    name: r.as_str(),
+                    checked: user.roles.contains(r),
+                })
+                .collect(),
+            disabled: user.disabled,
+            locked: user.locked_until.is_some_and(|until| until > now) || user.failed_logins > 0,
             username: user.username,
             roles: user
                 .roles
@@ -94,11 +108,22 @@ struct TokenForms {
     revoke_error: Option<String>,
 }
 
+/// A token in the list (never the token itself).
+struct TokenView {
+    id: String,
+    username: String,
+    label: String,
+    created_at: String,
+    last_used_at: String,
+    revoked_at: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "admin.html")]
 struct AdminPage {
     chrome: Chrome,
     users: Vec<UserView>,
+    token_list: Vec<TokenView>,
     usernames: Vec<String>,
     new_user: NewUserForm,
     role_boxes: Vec<RoleBox>,
@@ -121,6 +146,7 @@ struct SecretPage {
 #[derive(Debug, Deserialize)]
 struct AdminQuery {
     revoked: Option<String>,
+    changed: Option<String>,
 }
 
 async fn admin_page(
@@ -130,7 +156,8 @@ async fn admin_page(
 ) -> Result<Response, WebError> {
     let notice = query
         .revoked
-        .map(|id| format!("Token {id} is revoked: a client using it is refused from now on."));
+        .map(|id| format!("Token {id} is revoked: a client using it is refused from now on."))
+        .or_else(|| query.changed.map(|name| format!("User {name} is changed.")));
     render_admin(
         &state,
         user,
@@ -160,8 +187,21 @@ async fn render_admin(
             checked: new_user.roles.iter().any(|n| n == r.as_str()),
         })
         .collect();
+    let token_list = users::list_tokens(&state.node, &user.caller, None)
+        .await?
+        .into_iter()
+        .map(|t| TokenView {
+            id: t.id,
+            username: t.username,
+            label: t.label.unwrap_or_default(),
+            created_at: time(t.created_at),
+            last_used_at: t.last_used_at.map(time).unwrap_or_default(),
+            revoked_at: t.revoked_at.map(time),
+        })
+        .collect();
     let mut response = page(&AdminPage {
         chrome: user.chrome,
+        token_list,
         users: rows.into_iter().map(|u| UserView::of(u, now)).collect(),
         usernames,
         new_user,
@@ -382,6 +422,70 @@ async fn revoke_token(
             )
             .await
         }
+    }
+}
+
+/// Changes a user: the roles and state from the user's row form (`save`), or one of the buttons `unlock`,
+/// `reset_second_factor` and `reset_password` (whose one-time password is shown once).
+async fn change_user(
+    State(state): State<AppState>,
+    user: WebUser,
+    headers: HeaderMap,
+    axum::extract::Path(username): axum::extract::Path<String>,
+    Form(fields): Form<Fields>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&headers, csrf_field(&fields))?;
+    let action = field(&fields, "action");
+    let mut change = users::UserChange::default();
+    match action {
+        "save" => {
+            let roles = fields
+                .iter()
+                .filter(|(k, _)| k == "roles")
+                .map(|(_, v)| Role::parse(v))
+                .collect::<Result<Vec<Role>, _>>()
+                .map_err(|e| WebError::bad_request(format!("`roles`: {e}")))?;
+            change.roles = Some(roles);
+            change.disabled = Some(field(&fields, "disabled") == "on");
+        }
+        "unlock" => change.unlock = true,
+        "reset_second_factor" => change.reset_second_factor = true,
+        "reset_password" => change.reset_password = true,
+        other => {
+            return Err(WebError::bad_request(format!(
+                "`action`: `{other}` is not one of save, unlock, reset_second_factor, reset_password"
+            )));
+        }
+    }
+    match users::update_user(&state.node, &user.caller, &username, &change).await {
+        Ok((_, Some(secret))) => page(&SecretPage {
+            chrome: user.chrome,
+            heading: format!("New one-time password for {username}"),
+            facts: vec![("Username", username.clone())],
+            secret_label: "One-time password",
+            secret: secret.expose().to_owned(),
+            advice: "Hand this password to the user by a separate, secure channel. It is shown only now. \
+                     The user's sessions have ended; at the next log-in the user chooses a new password.",
+        }),
+        Ok((_, None)) => Ok(see_other(&format!(
+            "/admin?changed={}#user-{}",
+            encode_component(&username),
+            encode_component(&username)
+        ))),
+        Err(error) => match Refusal::from(error) {
+            Refusal::Page(error) => Err(error),
+            Refusal::Form(problem) => {
+                render_admin(
+                    &state,
+                    user,
+                    NewUserForm::default(),
+                    TokenForms::default(),
+                    Some(format!("{username}: {problem}")),
+                    StatusCode::BAD_REQUEST,
+                )
+                .await
+            }
+        },
     }
 }
 

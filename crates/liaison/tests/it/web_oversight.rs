@@ -550,3 +550,106 @@ async fn the_link_analysis_page_offers_its_controls_and_loads_its_script() {
     let officer = WebSession::login(&node, "otto", &secret).await;
     assert_eq!(officer.get("/graph").await.0, 403);
 }
+
+#[tokio::test]
+async fn an_administrator_changes_roles_disables_resets_and_lists_tokens() {
+    let node = spawn_node().await;
+    let admin_secret = enrolled_user(&node, "ada", &[Role::Admin]).await;
+    let officer_secret = enrolled_user(&node, "otto", &[Role::Officer]).await;
+    let officer = WebSession::login(&node, "otto", &officer_secret).await;
+    node.clock.advance(chrono::Duration::seconds(31));
+    let admin = WebSession::login(&node, "ada", &admin_secret).await;
+
+    // Roles: otto becomes an analyst too; his session ends, so the new roles take effect at once.
+    let (status, location, _) = admin
+        .post(
+            "/admin/users/otto",
+            &[
+                ("action", "save"),
+                ("roles", "officer"),
+                ("roles", "analyst"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/admin?changed=otto#user-otto"))
+    );
+    let (status, _) = officer.get("/").await;
+    assert_eq!(status, 303, "otto's session ended with the role change");
+    let (_, page) = admin.get("/admin").await;
+    assert!(page.contains("officer, analyst"), "the roles are shown");
+
+    // Disabled: otto cannot log in.
+    admin
+        .post(
+            "/admin/users/otto",
+            &[("action", "save"), ("roles", "officer"), ("disabled", "on")],
+        )
+        .await;
+    node.clock.advance(chrono::Duration::seconds(31));
+    let code = officer_secret
+        .code_at(node.node.now().timestamp() as u64)
+        .unwrap();
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(node.url("/login"))
+        .form(&[
+            ("username", "otto"),
+            ("password", "a long enough password"),
+            ("totp", code.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+
+    // An administrator cannot lock themselves out.
+    let (status, _, page) = admin
+        .post(
+            "/admin/users/ada",
+            &[("action", "save"), ("roles", "officer")],
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(page.contains("cannot remove your own admin role"), "{page}");
+
+    // A new one-time password is shown once; the second factor can be reset.
+    let (status, _, page) = admin
+        .post("/admin/users/otto", &[("action", "reset_password")])
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("One-time password"));
+    let (status, _, _) = admin
+        .post("/admin/users/otto", &[("action", "reset_second_factor")])
+        .await;
+    assert_eq!(status, 303);
+    let user = node.node.store.get_user("otto").await.unwrap().unwrap();
+    assert!(user.must_change_password && !user.totp_enabled && user.disabled);
+
+    // Tokens are listed (never the token) and revoked from the list.
+    let (_, token) = liaison_server::services::users::create_token(
+        &node.node,
+        &liaison_server::services::Caller::cli(),
+        "ada",
+        Some("border kiosk"),
+    )
+    .await
+    .unwrap();
+    let (_, page) = admin.get("/admin").await;
+    assert!(page.contains("border kiosk"));
+    assert!(
+        !page.contains(token.expose()),
+        "the token itself is never shown again"
+    );
+    let actions: Vec<String> = node
+        .audit_actions()
+        .await
+        .into_iter()
+        .map(|(a, _, _)| a)
+        .collect();
+    assert!(actions.iter().any(|a| a == "user.update"));
+    assert!(actions.iter().any(|a| a == "token.list"));
+}

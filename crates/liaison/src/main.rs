@@ -96,7 +96,27 @@ enum Command {
     },
 }
 
+/// Output piped into a program that stops reading (`liaison legal iccs | head`) makes `println!` fail with
+/// a broken pipe; a command line tool then ends quietly, as `cat` does, instead of reporting a crash.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            // 128 + SIGPIPE, the status a shell reports for a pipe closed under a writer.
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_broken_pipe();
     let cli = Cli::parse();
     let verbose = matches!(cli.command, Command::Serve(_));
     init_tracing(verbose);

@@ -15,6 +15,7 @@ mod disclosures;
 mod graph;
 mod home;
 mod legal;
+mod legal_reference;
 mod messages;
 mod records;
 mod screening;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .merge(messages::routes())
         .merge(disclosures::routes())
         .merge(legal::routes())
+        .merge(legal_reference::routes())
 }
 
 /// One entry of the navigation bar.

@@ -635,3 +635,49 @@ async fn the_overdue_filter_shows_a_request_once_its_deadline_passed() {
         .collect();
     assert_eq!(ids, [id.as_str()]);
 }
+
+#[tokio::test]
+async fn an_offence_catalogue_is_loaded_on_one_node_and_seen_on_the_other_with_the_turnaround() {
+    let nodes = spawn_federation(&[false, false]).await;
+    let (a, b) = (&nodes[0], &nodes[1]);
+    let secret_a = enrolled_user(a, "lena", &[Role::Legal]).await;
+    let secret_b = enrolled_user(b, "bruno", &[Role::Legal]).await;
+    let on_a = WebSession::login(a, "lena", &secret_a).await;
+    let on_b = WebSession::login(b, "bruno", &secret_b).await;
+
+    let upload = |text: &'static str| {
+        reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(text.as_bytes().to_vec())
+                .file_name("offences.csv")
+                .mime_str("text/csv")
+                .unwrap(),
+        )
+    };
+    // A bad line is reported with its number and nothing is loaded.
+    let (status, _, page) = post_multipart(
+        &on_b,
+        "/legal/catalogue",
+        upload("code,name,max_penalty_years,iccs\nStGB 263,Betrug,5,0701\nStGB 232,Menschenhandel,zehn,0204\n"),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(page.contains("line 3"), "{page}");
+    let answer = post_multipart(
+        &on_b,
+        "/legal/catalogue",
+        upload("code,name,max_penalty_years,iccs\nStGB 263,Betrug,5,0701\nStGB 232,Menschenhandel,10,0204\n"),
+    )
+    .await;
+    let (_, page) = follow(&on_b, answer).await;
+    assert!(page.contains("now holds 2 offences"), "{page}");
+    assert!(
+        page.contains("trafficking in persons"),
+        "the ICCS division is named"
+    );
+    // A holds what B published.
+    page_shows(&on_a, "/legal/catalogue", "Menschenhandel").await;
+
+    let (_, stats) = on_a.get("/legal/statistics").await;
+    assert!(stats.contains("No request has been sent or received yet."));
+}

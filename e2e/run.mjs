@@ -245,6 +245,20 @@ try {
     await expectText(legal, /recognised/);
   });
 
+  // The same pages on a tablet held upright: nothing is cut off, tables scroll inside their panels.
+  await step(legal, "tablet-legal-request", async () => {
+    await legal.setViewportSize({ width: 820, height: 1180 });
+    await legal.reload();
+    const overflow = await legal.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 0) throw new Error(`the page is ${overflow} px wider than the tablet's screen`);
+  });
+  await step(officer, "tablet-screen", async () => {
+    await officer.setViewportSize({ width: 820, height: 1180 });
+    await officer.goto(`${nodeA.url}/screen`);
+    const overflow = await officer.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 0) throw new Error(`the page is ${overflow} px wider than the tablet's screen`);
+  });
+
   // The auditor of node A checks the log.
   const auditor = await login(browser, nodeA, "auditor");
   await step(auditor, "audit-verify", async () => {

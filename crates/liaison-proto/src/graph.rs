@@ -98,6 +98,11 @@ pub struct KeyPlayerBody {
     pub betweenness: f64,
     /// Links at the entity.
     pub degree: u32,
+    /// PageRank (damping 0.85) in the network analysed: how much of the network's links lead to it.
+    pub pagerank: f64,
+    /// Its k-core number: the entity sits in a group where everyone has at least this many links within
+    /// the group (the dense heart of a network has the highest).
+    pub core: u32,
     /// The person records of one resolved identity, analysed as one actor (the entity above is the first).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub records: Vec<GraphEntityRef>,

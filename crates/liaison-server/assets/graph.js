@@ -430,7 +430,8 @@
         button.type = "button";
         button.addEventListener("click", function () { focusEntity(p.type, p.id); });
         item.appendChild(button);
-        item.appendChild(text("span", " gain " + p.fragmentation_gain.toPrecision(3) + ", " + p.degree + " links" +
+        item.appendChild(text("span", " gain " + p.fragmentation_gain.toPrecision(3) + ", " + p.degree + " links, " +
+          p.core + "-core, PageRank " + p.pagerank.toPrecision(2) +
           (cy.getElementById(k).empty() ? " (not shown)" : ""), "muted"));
         list.appendChild(item);
       });

@@ -877,6 +877,8 @@ pub async fn key_players(
         });
         let chosen_nodes: Vec<NodeIx> = chosen.iter().map(|k| k.node).collect();
         let bc = component_betweenness(g, &chosen_nodes);
+        let ranks = liaison_graph::pagerank(g, 0.85, 1e-9, 100);
+        let cores = liaison_graph::core_numbers(g);
         let before = fragmentation(g, &[]);
         let after = chosen.last().map_or(before, |k| k.fragmentation_after);
         let players: Vec<KeyPlayerBody> = chosen
@@ -891,6 +893,8 @@ pub async fn key_players(
                     fragmentation_gain: k.gain,
                     betweenness: bc.get(&k.node).copied().unwrap_or(0.0),
                     degree: u32::try_from(g.degree(k.node)).unwrap_or(u32::MAX),
+                    pagerank: ranks.get(k.node as usize).copied().unwrap_or(0.0),
+                    core: cores.get(k.node as usize).copied().unwrap_or(0),
                     records: match scope.records(k.node) {
                         [_] | [] => Vec::new(),
                         many => many.iter().map(|&n| entity_ref(whole, n)).collect(),

@@ -33,7 +33,14 @@ pub fn append_custody(
     chain: &[CustodyEvent],
     mut event: CustodyEvent,
 ) -> CustodyEvent {
-    event.seq = u32::try_from(chain.len() + 1).unwrap_or(u32::MAX);
+    // After the highest number so far, so a chain that arrived with a gap (an event removed on the way)
+    // is continued, never overwritten.
+    event.seq = chain
+        .iter()
+        .map(|e| e.seq)
+        .max()
+        .unwrap_or(0)
+        .saturating_add(1);
     event.prev = chain
         .last()
         .map(|last| custody_link(evidence, last))

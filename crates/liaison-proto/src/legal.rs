@@ -455,12 +455,9 @@ impl LegalRequestForm {
             return fail("availability", "must be `direct` or `indirect`".to_owned());
         }
         if let Some(date) = &self.target_date
-            && chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err()
+            && let Err(message) = parse_target_date(date)
         {
-            return fail(
-                "target_date",
-                format!("`{date}` is not a date written YYYY-MM-DD"),
-            );
+            return fail("target_date", message);
         }
         let needs = |field: &str, present: bool, what: &str| -> Result<(), (String, String)> {
             if present {
@@ -515,6 +512,19 @@ impl LegalRequestForm {
         }
         Ok(())
     }
+}
+
+/// A target date as requests write it (`YYYY-MM-DD`), between 1900 and 2200 so deadline arithmetic stays in
+/// range.
+pub fn parse_target_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    let day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date written YYYY-MM-DD"))?;
+    if !(1900..=2200).contains(&chrono::Datelike::year(&day)) {
+        return Err(format!(
+            "`{text}` is not a plausible date (years 1900 to 2200)"
+        ));
+    }
+    Ok(day)
 }
 
 fn text(field: &str, value: &str, max_chars: usize) -> Result<(), (String, String)> {

@@ -313,7 +313,7 @@ pub fn deadlines(
         RequestKind::Mla | RequestKind::Extradition => {
             let due = events
                 .target_date
-                .map(|date| date + extensions_for("target_date", events));
+                .and_then(|date| date.checked_add_signed(extensions_for("target_date", events)));
             vec![Deadline {
                 name: "target_date",
                 due,
@@ -328,7 +328,9 @@ fn extensions_for(name: &str, events: &RequestEvents) -> Duration {
         .extensions
         .iter()
         .filter(|extension| extension.deadline == name)
-        .fold(Duration::zero(), |total, extension| total + extension.by)
+        .fold(Duration::zero(), |total, extension| {
+            total.checked_add(&extension.by).unwrap_or(Duration::MAX)
+        })
 }
 
 /// A deadline that runs `length` from `start`, moved by its extensions and by the pauses that fall before
@@ -341,7 +343,10 @@ fn running(
     events: &RequestEvents,
 ) -> Deadline {
     let due = start.and_then(|start| {
-        let mut due = start + length + extensions_for(name, events);
+        // Out-of-range dates (a target in year 200,000) give no due date rather than an overflow.
+        let mut due = start
+            .checked_add_signed(length)?
+            .checked_add_signed(extensions_for(name, events))?;
         let mut pauses: Vec<&Pause> = events.pauses.iter().collect();
         pauses.sort_by_key(|pause| pause.from);
         // Pauses may overlap; time already counted as paused is not counted twice.
@@ -354,7 +359,7 @@ fn running(
             match pause.until {
                 None => return None,
                 Some(until) if until > from => {
-                    due += until - from;
+                    due = due.checked_add_signed(until - from)?;
                     paused_until = until;
                 }
                 Some(_) => {}
@@ -739,5 +744,34 @@ mod tests {
         for (deadline, now, expected) in cases {
             assert_eq!(due_status(&deadline, now), expected, "{now}");
         }
+    }
+
+    #[test]
+    fn dates_out_of_range_give_no_due_date_instead_of_an_overflow() {
+        let mut events = RequestEvents {
+            received: Some(at(1, 9)),
+            target_date: Some(DateTime::<Utc>::MAX_UTC),
+            ..RequestEvents::default()
+        };
+        events
+            .extensions
+            .push(Extension::new("recognition", u32::MAX, "a very long stay").unwrap());
+        events
+            .extensions
+            .push(Extension::new("target_date", u32::MAX, "and again").unwrap());
+        let eio = deadlines(
+            RequestKind::Eio,
+            Urgency::Normal,
+            Availability::Indirect,
+            &events,
+        );
+        assert_eq!(eio[0].due, None);
+        let mla = deadlines(
+            RequestKind::Mla,
+            Urgency::Normal,
+            Availability::Indirect,
+            &events,
+        );
+        assert_eq!(mla[0].due, None);
     }
 }

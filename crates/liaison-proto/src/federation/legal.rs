@@ -20,6 +20,23 @@ pub const MAX_CUSTODY_EVENTS: usize = 200;
 /// Most offences in a published catalogue.
 pub const MAX_CATALOGUE_OFFENCES: usize = 5_000;
 
+/// An identifier chosen by the other node (a request or evidence id): it becomes part of this node's
+/// addresses, so it is kept to letters, digits and `-`, `_`, `.`, `:` (UUIDs and the like).
+fn check_id(field: &str, id: &str) -> Result<(), WireError> {
+    check_text(field, id, MAX_ID_CHARS)?;
+    if id.starts_with('.')
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+    {
+        return Err(WireError::field(
+            field,
+            "may hold only letters, digits and - _ . : (and not start with a dot)",
+        ));
+    }
+    Ok(())
+}
+
 /// The custody events a chain may hold, in the order they usually happen.
 pub const CUSTODY_EVENTS: &[&str] = &[
     "collected",
@@ -45,7 +62,7 @@ impl Payload for LegalRequestMessage {
     const KIND: &'static str = KIND_LEGAL_REQUEST;
 
     fn check(&self) -> Result<(), WireError> {
-        check_text("payload.request_id", &self.request_id, MAX_ID_CHARS)?;
+        check_id("payload.request_id", &self.request_id)?;
         check_timestamp("payload.sent_at", &self.sent_at)?;
         check_text("payload.created_by", &self.created_by, MAX_SHORT_CHARS)?;
         self.form
@@ -91,7 +108,7 @@ impl Payload for LegalActionMessage {
     const KIND: &'static str = KIND_LEGAL_ACTION;
 
     fn check(&self) -> Result<(), WireError> {
-        check_text("payload.request_id", &self.request_id, MAX_ID_CHARS)?;
+        check_id("payload.request_id", &self.request_id)?;
         check_text("payload.action", &self.action, 64)?;
         if self.side != "requesting" && self.side != "executing" {
             return Err(WireError::field(
@@ -139,8 +156,8 @@ impl Payload for LegalEvidenceMessage {
     const KIND: &'static str = KIND_LEGAL_EVIDENCE;
 
     fn check(&self) -> Result<(), WireError> {
-        check_text("payload.request_id", &self.request_id, MAX_ID_CHARS)?;
-        check_text("payload.evidence_id", &self.evidence_id, MAX_ID_CHARS)?;
+        check_id("payload.request_id", &self.request_id)?;
+        check_id("payload.evidence_id", &self.evidence_id)?;
         check_text("payload.name", &self.name, 255)?;
         check_text("payload.media_type", &self.media_type, 255)?;
         if self.size > MAX_EVIDENCE_BYTES as u64 {

@@ -10,7 +10,8 @@ use liaison_proto::federation::{
 };
 use liaison_proto::legal::{CustodyEvent, CustodyEventBody, EvidenceBody};
 use liaison_store::{
-    CustodyEventRow, EVIDENCE_INTACT, EVIDENCE_MISMATCH, EvidenceRow, LegalRequestRow, PartnerRow,
+    CustodyEventRow, EVIDENCE_INTACT, EVIDENCE_MISMATCH, EVIDENCE_UNVERIFIED, EvidenceRow,
+    LegalRequestRow, PartnerRow,
 };
 
 use super::disclosures::send;
@@ -211,6 +212,12 @@ pub async fn add(
             "the request is {}",
             request.state
         )));
+    }
+    if node.federation.is_none() {
+        return Err(ServiceError::Conflict(
+            "this node has no signing key: evidence is kept by a federating node, whose custody events it signs"
+                .to_owned(),
+        ));
     }
     let row = EvidenceRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -466,8 +473,10 @@ pub(crate) async fn receive(
             .unwrap_or_else(|| partner.node_id.clone()),
         added_by: format!("partner:{}", partner.node_id),
         created_at: node.now(),
-        status: EVIDENCE_INTACT.to_owned(),
-        status_detail: None,
+        // Not intact until every check below has passed and been recorded: a receipt cut short leaves
+        // the evidence unverified, never intact.
+        status: EVIDENCE_UNVERIFIED.to_owned(),
+        status_detail: Some("verification in progress".to_owned()),
     };
     let own_key = node.federation.as_ref().map(|f| f.key.public_key_base64());
     let key_of = |id: &str| -> Option<String> {
@@ -515,6 +524,9 @@ pub(crate) async fn receive(
             Some("content digest, size and every custody signature check".to_owned()),
         )
         .await?;
+        node.store
+            .set_evidence_status(&row.id, EVIDENCE_INTACT, None)
+            .await?;
     } else {
         node.store
             .set_evidence_status(&row.id, EVIDENCE_MISMATCH, Some(&problems.join("; ")))

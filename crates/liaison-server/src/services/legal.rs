@@ -34,6 +34,11 @@ pub const POLICE_ROLES: &[Role] = &[Role::Officer, Role::Analyst, Role::Supervis
 /// Roles that see legal requests.
 pub const VIEW_ROLES: &[Role] = &[Role::Officer, Role::Analyst, Role::Supervisor, Role::Legal];
 
+/// The longest single extension of a deadline, in days.
+pub const MAX_EXTENSION_DAYS: u32 = 365;
+/// The farthest a due-soon list looks ahead, in hours (ten years).
+pub const MAX_DUE_WITHIN_HOURS: u32 = 87_600;
+
 /// Actions that record an event a deadline runs from, without moving the request's state.
 pub const EVENT_ACTIONS: &[&str] = &[
     "record_arrest",
@@ -155,11 +160,13 @@ fn request_events(doc: &DeadlineEventsDoc) -> RequestEvents {
     }
 }
 
-/// How many actions `side` has taken on a request, by its timeline (the local draft not counted).
+/// How many actions `side` has taken on a request since it was sent, by its timeline. What the requester
+/// did to its draft (creating it, setting a target date) stays on its node and is not counted, so both
+/// nodes count the same actions.
 fn side_ordinal(timeline: &[LegalEventRow], side: &str) -> u32 {
     let count = timeline
         .iter()
-        .filter(|event| event.side == side && event.action != "create")
+        .filter(|event| event.side == side && event.state_after != RequestState::Draft.as_str())
         .count();
     u32::try_from(count).unwrap_or(u32::MAX)
 }
@@ -521,6 +528,15 @@ pub async fn list(
     if let Some(kind) = &query.kind {
         RequestKind::parse(kind).map_err(|e| ServiceError::bad_field("kind", e.to_string()))?;
     }
+    if query
+        .due_within_hours
+        .is_some_and(|hours| hours > MAX_DUE_WITHIN_HOURS)
+    {
+        return Err(ServiceError::bad_field(
+            "due_within_hours",
+            format!("looks at most {MAX_DUE_WITHIN_HOURS} hours ahead"),
+        ));
+    }
     if let Some(state) = &query.state {
         parse_state(state).map_err(|_| {
             ServiceError::bad_field(
@@ -691,12 +707,8 @@ fn apply(
                         "give the target date, YYYY-MM-DD",
                     ));
                 };
-                if NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err() {
-                    return Err(ServiceError::bad_field(
-                        "date",
-                        format!("`{date}` is not a date written YYYY-MM-DD"),
-                    ));
-                }
+                liaison_proto::legal::parse_target_date(date)
+                    .map_err(|message| ServiceError::bad_field("date", message))?;
                 events.target_date = Some(date.clone());
                 Some(format!("target date {date}"))
             }
@@ -727,6 +739,12 @@ fn apply(
                     ));
                 }
                 let days = body.days.unwrap_or(0);
+                if days > MAX_EXTENSION_DAYS {
+                    return Err(ServiceError::bad_field(
+                        "days",
+                        format!("an extension is at most {MAX_EXTENSION_DAYS} days"),
+                    ));
+                }
                 let reason = body.reason.clone().unwrap_or_default();
                 Extension::new(deadline, days, &reason).map_err(|e| {
                     let field = if days == 0 { "days" } else { "reason" };
@@ -873,6 +891,11 @@ pub async fn act(
     }
     if shared {
         if name == "send" {
+            // A target date set on the draft travels in the form.
+            let form = LegalRequestForm {
+                target_date: effect.events.target_date.clone().or(form.target_date),
+                ..form
+            };
             let message = LegalRequestMessage {
                 request_id: row.id.clone(),
                 sent_at: time(now),
@@ -986,8 +1009,9 @@ pub(crate) async fn receive_request(
         if existing.partner != partner.node_id || existing.side != LEGAL_SIDE_EXECUTING {
             return refuse("a request with this id exists here already".to_owned()).await;
         }
-        // Delivered twice: already kept.
-        return Ok(());
+        // Processed before but cut short (the inbox retries): finish the receipt. The reply may go twice;
+        // the requester applies an action once.
+        return complete_receipt(node, partner, &existing.id).await;
     }
     let Some(sent_at) = parse_timestamp(&message.sent_at) else {
         return refuse("the sending time is not a canonical timestamp".to_owned()).await;
@@ -995,11 +1019,6 @@ pub(crate) async fn receive_request(
     let kind = RequestKind::parse(&message.form.kind)
         .map_err(|e| ServiceError::bad_field("payload.form.kind", e.to_string()))?;
     let now = node.now();
-    let events = DeadlineEventsDoc {
-        received: Some(time(now)),
-        target_date: message.form.target_date.clone(),
-        ..DeadlineEventsDoc::default()
-    };
     let row = LegalRequestRow {
         id: message.request_id.clone(),
         side: LEGAL_SIDE_EXECUTING.to_owned(),
@@ -1031,37 +1050,66 @@ pub(crate) async fn receive_request(
         envelope_id: Some(envelope.id.clone()),
     };
     node.store.create_legal_request(&row, &sent).await?;
-    let received = LegalRequestRow {
-        state: RequestState::Received.as_str().to_owned(),
-        events: to_json(&events)?,
-        ..row.clone()
-    };
-    let receive = LegalEventRow {
-        action: "receive".to_owned(),
-        side: LEGAL_SIDE_EXECUTING.to_owned(),
-        node: node.id.as_str().to_owned(),
-        actor: format!("node:{}", node.id.as_str()),
-        at: now,
-        state_after: RequestState::Received.as_str().to_owned(),
-        envelope_id: None,
-        ..sent
-    };
-    if !node
-        .store
-        .update_legal_request(&received, row.version, Some(&receive))
-        .await?
-    {
-        return Err(ServiceError::Conflict(
-            "the request changed while it was received".to_owned(),
-        ));
+    complete_receipt(node, partner, &row.id).await?;
+    let mut audit = AuditEvent::new("legal.receive", "ok")
+        .object(object)
+        .detail(format!("{} from {}", kind.as_str(), partner.node_id));
+    audit.purpose = Some("legal_cooperation".to_owned());
+    audit.case_ref = row.case_ref.clone();
+    record_audit(node, &caller, audit).await
+}
+
+/// Marks a request that arrived as received (at this node's time, which starts its deadlines) unless it
+/// already is, and tells the requester, with the receipt's time. Safe to run again: the requester applies
+/// the receipt once.
+async fn complete_receipt(node: &Node, partner: &PartnerRow, id: &str) -> Result<(), ServiceError> {
+    let row = load(node, id).await?;
+    if row.state == RequestState::Sent.as_str() {
+        let now = node.now();
+        let mut events = events_of(&row)?;
+        events.received = Some(time(now));
+        let received = LegalRequestRow {
+            state: RequestState::Received.as_str().to_owned(),
+            events: to_json(&events)?,
+            updated_at: now,
+            ..row.clone()
+        };
+        let receive = LegalEventRow {
+            request_id: row.id.clone(),
+            seq: 0,
+            at: now,
+            action: "receive".to_owned(),
+            side: LEGAL_SIDE_EXECUTING.to_owned(),
+            node: node.id.as_str().to_owned(),
+            actor: format!("node:{}", node.id.as_str()),
+            state_after: RequestState::Received.as_str().to_owned(),
+            detail: None,
+            envelope_id: None,
+        };
+        if !node
+            .store
+            .update_legal_request(&received, row.version, Some(&receive))
+            .await?
+        {
+            return Err(ServiceError::Conflict(
+                "the request changed while it was received".to_owned(),
+            ));
+        }
     }
+    let timeline = node.store.legal_events(id).await?;
+    let Some(receipt) = timeline
+        .iter()
+        .find(|e| e.action == "receive" && e.side == LEGAL_SIDE_EXECUTING)
+    else {
+        return Ok(());
+    };
     let reply = LegalActionMessage {
-        request_id: row.id.clone(),
+        request_id: id.to_owned(),
         action: "receive".to_owned(),
         side: LEGAL_SIDE_EXECUTING.to_owned(),
         ordinal: 1,
-        at: time(now),
-        actor: receive.actor.clone(),
+        at: time(receipt.at),
+        actor: receipt.actor.clone(),
         state: RequestState::Received.as_str().to_owned(),
         grounds: None,
         note: None,
@@ -1074,16 +1122,11 @@ pub(crate) async fn receive_request(
         node,
         &partner.node_id,
         &reply,
-        Some(row.id.clone()),
+        Some(id.to_owned()),
         row.case_ref.clone(),
     )
     .await?;
-    let mut audit = AuditEvent::new("legal.receive", "ok")
-        .object(object)
-        .detail(format!("{} from {}", kind.as_str(), partner.node_id));
-    audit.purpose = Some("legal_cooperation".to_owned());
-    audit.case_ref = row.case_ref.clone();
-    record_audit(node, &caller, audit).await
+    Ok(())
 }
 
 /// The partner took an action: the same transition is applied here, at the partner's time. An action this
@@ -1162,7 +1205,7 @@ pub(crate) async fn receive_action(
         days: message.days,
         reason: message.reason.clone(),
     };
-    let (next, effect) = match apply(
+    let applied_here = apply(
         kind,
         state,
         &events_of(&row)?,
@@ -1171,19 +1214,46 @@ pub(crate) async fn receive_action(
         at,
         &body,
         &names,
-    ) {
-        Ok(result) => result,
-        Err(error) => {
-            return out_of_step(format!("{}: {error}", message.action)).await;
+    );
+    // An action that records an event leaves each side's state as it is, and the two states may differ for
+    // a moment (the other side's action still on its way): only a lifecycle action must reach the same
+    // state on both.
+    let refusal = match &applied_here {
+        Err(error) => Some(error.to_string()),
+        Ok((next, _))
+            if !EVENT_ACTIONS.contains(&message.action.as_str())
+                && next.as_str() != message.state =>
+        {
+            Some(format!(
+                "the partner reached `{}`, this node computes `{next}`",
+                message.state
+            ))
         }
+        Ok(_) => None,
     };
-    if next.as_str() != message.state {
-        return out_of_step(format!(
-            "{}: the partner reached `{}`, this node computes `{next}`",
-            message.action, message.state
-        ))
-        .await;
+    if let Some(reason) = refusal {
+        // Kept in the timeline, not applied: it takes its place in the partner's order (so the partner's
+        // later actions are not held back behind it) and shows a person that the two sides disagree.
+        let event = LegalEventRow {
+            request_id: row.id.clone(),
+            seq: 0,
+            at,
+            action: format!("{}_not_applied", message.action),
+            side: message.side.clone(),
+            node: partner.node_id.clone(),
+            actor: message.actor.clone(),
+            state_after: row.state.clone(),
+            detail: Some(format!("not applied here: {reason}")),
+            envelope_id: Some(envelope.id.clone()),
+        };
+        node.store.append_legal_event(&event).await?;
+        return out_of_step(format!("{}: {reason}", message.action)).await;
     }
+    let Ok((next, effect)) = applied_here else {
+        return Err(ServiceError::Internal(
+            "a refused action was applied".into(),
+        ));
+    };
     let updated = LegalRequestRow {
         state: next.as_str().to_owned(),
         events: to_json(&effect.events)?,

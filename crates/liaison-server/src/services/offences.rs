@@ -219,7 +219,20 @@ pub(crate) async fn receive(
         },
         request_id: None,
     };
+    let held = stored(node, &partner_key(&partner.node_id)).await?;
+    // Published catalogues can arrive out of order: an older one never replaces a newer one.
+    let older = held
+        .as_ref()
+        .and_then(|h| h.updated_at.as_deref())
+        .is_some_and(|held_at| held_at >= message.updated_at.as_str());
     let outcome = match to_catalogue(&message.offences) {
+        Ok(_) if older => (
+            "ignored",
+            format!(
+                "catalogue of {} dated {} is older than the one held",
+                partner.node_id, message.updated_at
+            ),
+        ),
         Ok(_) => {
             let body = CatalogueBody {
                 node: partner.node_id.clone(),

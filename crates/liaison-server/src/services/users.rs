@@ -247,6 +247,19 @@ pub async fn update_user(
     if end_sessions {
         node.store.delete_sessions_of(username).await?;
     }
+    // A reset answers a lost phone or a leaked password: the user's machine tokens go too.
+    if change.reset_password || change.reset_second_factor {
+        let now = node.now();
+        let mut revoked = 0;
+        for token in node.store.list_tokens(Some(username)).await? {
+            if token.revoked_at.is_none() && node.store.revoke_token(&token.id, now).await? {
+                revoked += 1;
+            }
+        }
+        if revoked > 0 {
+            done.push(format!("{revoked} API token(s) revoked"));
+        }
+    }
     let event = AuditEvent::new("user.update", "ok")
         .object(object)
         .detail(done.join("; "));

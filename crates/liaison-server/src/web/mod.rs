@@ -305,7 +305,9 @@ impl WebUser {
             .get(crate::http::extract::CSRF_HEADER)
             .and_then(|v| v.to_str().ok());
         let sent = form_token.or(header);
-        if sent.is_some_and(|sent| !self.chrome.csrf.is_empty() && sent == self.chrome.csrf) {
+        if sent.is_some_and(|sent| {
+            !self.chrome.csrf.is_empty() && same_secret(sent, &self.chrome.csrf)
+        }) {
             Ok(())
         } else {
             Err(WebError::Page {
@@ -315,6 +317,16 @@ impl WebUser {
             })
         }
     }
+}
+
+/// Compares two secrets in time that depends only on their lengths, so a guess cannot be refined from how
+/// long the comparison took.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |difference, (x, y)| difference | (x ^ y))
+            == 0
 }
 
 /// `2026-03-01T09:30:00.000000Z` → `2026-03-01 09:30 UTC` (the page script shows it in the user's zone).

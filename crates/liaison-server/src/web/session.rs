@@ -96,7 +96,16 @@ struct LoginQuery {
 /// Only paths of this node, so the log-in page cannot send a user elsewhere.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(next) if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') => {
+        // A path of this node: one leading slash, then no second slash or backslash (`//host`, `/\host`),
+        // and no white space or control character (browsers drop tabs and newlines from addresses, so
+        // `/\t/host` would become `//host`).
+        Some(next)
+            if next.starts_with('/')
+                && !next[1..].starts_with(['/', '\\'])
+                && !next
+                    .chars()
+                    .any(|c| c.is_control() || c.is_whitespace() || c == '\\') =>
+        {
             next.to_owned()
         }
         _ => "/".to_owned(),
@@ -401,5 +410,26 @@ async fn enrol_totp(
             show_enrolment(&state, &user, Some(detail)).await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn after_log_in_only_paths_of_this_node_are_followed() {
+        assert_eq!(safe_next(Some("/legal?overdue=1")), "/legal?overdue=1");
+        for outside in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/%09/x\n",
+            "https://evil.example",
+            "evil",
+        ] {
+            assert_eq!(safe_next(Some(outside)), "/", "{outside:?}");
+        }
+        assert_eq!(safe_next(None), "/");
     }
 }

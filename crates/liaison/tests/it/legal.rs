@@ -758,3 +758,261 @@ async fn an_action_that_arrives_before_an_earlier_one_waits_for_it() {
         5
     );
 }
+
+#[tokio::test]
+async fn a_target_date_set_on_the_draft_travels_and_later_actions_keep_their_order() {
+    let nodes = spawn_federation(&[false, false]).await;
+    let (a, b) = (&nodes[0], &nodes[1]);
+    let prosecutor = a.token("prosecutor", &[Role::Legal]).await;
+    let authority = b.token("central", &[Role::Legal]).await;
+    let mut form = eio_form("node-b");
+    form["kind"] = json!("mla");
+    let (status, draft) = post(a, &prosecutor, "/api/v1/legal-requests", form).await;
+    assert_eq!(status, 201, "{draft}");
+    let id = draft["id"].as_str().unwrap().to_owned();
+    // Bad values are refused, naming them.
+    let (status, problem) = post(
+        a,
+        &prosecutor,
+        &format!("/api/v1/legal-requests/{id}/actions/set_target_date"),
+        json!({"date": "+262143-12-31"}),
+    )
+    .await;
+    assert_eq!(status, 400, "{problem}");
+    let (status, _) = get(
+        a,
+        &prosecutor,
+        "/api/v1/legal-requests?due_within_hours=4294967295",
+    )
+    .await;
+    assert_eq!(status, 400);
+    act(
+        a,
+        &prosecutor,
+        &id,
+        "set_target_date",
+        json!({"date": "2027-06-30"}),
+    )
+    .await;
+    act(a, &prosecutor, &id, "send", json!({})).await;
+    let received = reaches(b, &authority, &id, "received").await;
+    assert_eq!(
+        received["deadlines"][0]["due"], "2027-06-30T23:59:59.000000Z",
+        "{received}"
+    );
+    // The requester's next action is not held back by what it did to its draft.
+    let (status, problem) = post(
+        a,
+        &prosecutor,
+        &format!("/api/v1/legal-requests/{id}/actions/extend"),
+        json!({"deadline": "target_date", "days": 100000, "reason": "x"}),
+    )
+    .await;
+    assert_eq!(status, 400, "{problem}");
+    act(
+        a,
+        &prosecutor,
+        &id,
+        "extend",
+        json!({"deadline": "target_date", "days": 30, "reason": "the bank needs longer"}),
+    )
+    .await;
+    let extended = eventually(WAIT, "the extension on node-b", || async {
+        let body = request_on(b, &authority, &id).await;
+        (body["deadlines"][0]["due"] == "2027-07-30T23:59:59.000000Z").then_some(body)
+    })
+    .await;
+    assert_eq!(extended["state"], "received");
+}
+
+#[tokio::test]
+async fn an_action_that_does_not_fit_is_kept_as_not_applied_and_the_next_ones_still_apply() {
+    use liaison_proto::federation::{LegalActionMessage, format_timestamp};
+
+    let nodes = spawn_federation(&[false, false]).await;
+    let (a, b) = (&nodes[0], &nodes[1]);
+    let prosecutor = a.token("prosecutor", &[Role::Legal]).await;
+    let authority = b.token("central", &[Role::Legal]).await;
+    let (_, draft) = post(a, &prosecutor, "/api/v1/legal-requests", eio_form("node-b")).await;
+    let id = draft["id"].as_str().unwrap().to_owned();
+    act(a, &prosecutor, &id, "send", json!({})).await;
+    reaches(b, &authority, &id, "received").await;
+    reaches(a, &prosecutor, &id, "received").await;
+
+    let federation = b.node.federation.clone().unwrap();
+    let partner = b.node.store.get_partner("node-a").await.unwrap().unwrap();
+    let client = federation.client_for(&partner).unwrap();
+    let deliver = |action: &str, ordinal: u32, state: &str| {
+        let payload = LegalActionMessage {
+            request_id: id.clone(),
+            action: action.to_owned(),
+            side: "executing".to_owned(),
+            ordinal,
+            at: format_timestamp(b.node.now()),
+            actor: "central".to_owned(),
+            state: state.to_owned(),
+            grounds: None,
+            note: None,
+            date: None,
+            deadline: None,
+            days: None,
+            reason: None,
+        };
+        let envelope = federation
+            .seal(
+                "node-b",
+                "node-a",
+                b.node.now(),
+                "H1",
+                &payload,
+                Some(id.clone()),
+                None,
+            )
+            .unwrap();
+        let client = client.clone();
+        let partner = partner.clone();
+        async move {
+            liaison_server::federation::post_envelope(
+                &client,
+                &partner,
+                &envelope,
+                Duration::from_secs(5),
+            )
+            .await
+            .unwrap()
+            .0
+        }
+    };
+    // A completion the requester's state cannot take: kept, not applied, and audited.
+    assert_eq!(deliver("complete", 2, "executed").await, 200);
+    let body = request_on(a, &prosecutor, &id).await;
+    assert_eq!(body["state"], "received");
+    let last = body["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "complete_not_applied", "{last}");
+    // The executing side's next action still applies.
+    assert_eq!(deliver("acknowledge", 3, "acknowledged").await, 200);
+    assert_eq!(
+        request_on(a, &prosecutor, &id).await["state"],
+        "acknowledged"
+    );
+    assert!(
+        a.audit_actions()
+            .await
+            .iter()
+            .any(|(action, outcome, _)| action == "legal.mirror" && outcome == "refused")
+    );
+}
+
+#[tokio::test]
+async fn evidence_whose_custody_chain_lost_an_event_is_not_intact() {
+    use liaison_federation::{EvidenceRef, append_custody};
+    use liaison_proto::federation::{LegalEvidenceMessage, format_timestamp};
+    use liaison_proto::legal::CustodyEvent;
+
+    let nodes = spawn_federation(&[false, false]).await;
+    let (a, b) = (&nodes[0], &nodes[1]);
+    let prosecutor = a.token("prosecutor", &[Role::Legal]).await;
+    let authority = b.token("central", &[Role::Legal]).await;
+    let (_, draft) = post(a, &prosecutor, "/api/v1/legal-requests", eio_form("node-b")).await;
+    let id = draft["id"].as_str().unwrap().to_owned();
+    act(a, &prosecutor, &id, "send", json!({})).await;
+    reaches(b, &authority, &id, "received").await;
+
+    let federation = b.node.federation.clone().unwrap();
+    let content = b"ledger pages 1-40".to_vec();
+    let digest = liaison_crypto::sha256_hex(&content);
+    let evidence = EvidenceRef {
+        request_id: &id,
+        evidence_id: "ev-gap",
+        size: content.len() as u64,
+    };
+    let mut chain: Vec<CustodyEvent> = Vec::new();
+    for name in ["collected", "sealed", "opened", "sent"] {
+        let draft = CustodyEvent {
+            seq: 0,
+            event: name.to_owned(),
+            at: format_timestamp(b.node.now()),
+            node: "node-b".to_owned(),
+            actor: "central".to_owned(),
+            sha256: digest.clone(),
+            note: None,
+            prev: String::new(),
+            signature: String::new(),
+        };
+        let next = append_custody(&federation.key, evidence, &chain, draft);
+        chain.push(next);
+    }
+    // Someone on the way removed the third event (an opening) from the chain.
+    chain.remove(2);
+    let message = LegalEvidenceMessage {
+        request_id: id.clone(),
+        evidence_id: "ev-gap".to_owned(),
+        name: "ledger.txt".to_owned(),
+        media_type: "text/plain".to_owned(),
+        size: content.len() as u64,
+        sha256: digest,
+        content: data_encoding::BASE64.encode(&content),
+        custody: chain,
+    };
+    let envelope = federation
+        .seal(
+            "node-b",
+            "node-a",
+            b.node.now(),
+            "H1",
+            &message,
+            Some(id.clone()),
+            None,
+        )
+        .unwrap();
+    let partner = b.node.store.get_partner("node-a").await.unwrap().unwrap();
+    let client = federation.client_for(&partner).unwrap();
+    let (status, _) = liaison_server::federation::post_envelope(
+        &client,
+        &partner,
+        &envelope,
+        Duration::from_secs(5),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 200);
+    let (_, body) = get(
+        a,
+        &prosecutor,
+        &format!("/api/v1/legal-requests/{id}/evidence/ev-gap"),
+    )
+    .await;
+    assert_eq!(body["status"], "mismatch", "{body}");
+    let events: Vec<(u64, &str)> = body["custody"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["seq"].as_u64().unwrap(), e["event"].as_str().unwrap()))
+        .collect();
+    // This node's receipt continues after the highest number, never over it; no `verified`.
+    assert_eq!(
+        events,
+        [
+            (1, "collected"),
+            (2, "sealed"),
+            (4, "sent"),
+            (5, "received")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_partner_cannot_choose_ids_that_would_become_other_addresses() {
+    use liaison_proto::federation::{LegalRequestMessage, encode_payload, format_timestamp};
+
+    let form: liaison_proto::legal::LegalRequestForm =
+        serde_json::from_value(eio_form("node-b")).unwrap();
+    let message = LegalRequestMessage {
+        request_id: "x/../../disclosure-requests/1/approve?".to_owned(),
+        sent_at: format_timestamp(chrono::Utc::now()),
+        created_by: "prosecutor".to_owned(),
+        form,
+    };
+    let error = encode_payload(&message).unwrap_err().to_string();
+    assert!(error.contains("payload.request_id"), "{error}");
+}

@@ -858,8 +858,8 @@ pub async fn act(
         updated_at: now,
         ..row.clone()
     };
-    // The message to the partner is sealed before the change is stored, so its id is in the timeline;
-    // it is queued only once the change is stored.
+    // The change is stored first, then the message to the partner is queued (both in this node's
+    // database); the partner learns of an action only once it is stored here.
     let shared = state != RequestState::Draft || name == "send";
     if shared && node.federation.is_none() {
         return Err(ServiceError::Conflict(

@@ -241,8 +241,14 @@ pub(crate) async fn process_inbox(
         KIND_DISCLOSURE_DECISION => {
             disclosures::receive_decision(node, &caller, partner, envelope).await?
         }
-        KIND_LEGAL_REQUEST => legal::receive_request(node, partner, envelope).await?,
-        KIND_LEGAL_ACTION => legal::receive_action(node, partner, envelope).await?,
+        KIND_LEGAL_REQUEST => {
+            legal::receive_request(node, partner, envelope).await?;
+            legal::apply_waiting_actions(node, partner).await;
+        }
+        KIND_LEGAL_ACTION => {
+            legal::receive_action(node, partner, envelope).await?;
+            legal::apply_waiting_actions(node, partner).await;
+        }
         KIND_LEGAL_EVIDENCE => evidence::receive(node, partner, envelope).await?,
         KIND_LEGAL_CATALOGUE => offences::receive(node, partner, envelope).await?,
         _ => {

@@ -418,7 +418,7 @@ pub(crate) async fn receive(
     let object = format!("evidence/{}", message.evidence_id);
     let request = match node.store.get_legal_request(&message.request_id).await? {
         Some(request) if request.partner == partner.node_id => request,
-        _ => {
+        Some(_) => {
             let audit = AuditEvent::new("legal.evidence_receive", "refused")
                 .object(object)
                 .detail(format!(
@@ -426,6 +426,14 @@ pub(crate) async fn receive(
                     message.request_id, partner.node_id
                 ));
             return record_audit(node, &caller, audit).await;
+        }
+        // The request may still be on its way (deliveries run in parallel): the evidence waits in the
+        // inbox until it has arrived.
+        None => {
+            return Err(ServiceError::Conflict(format!(
+                "evidence for request `{}`, which has not arrived yet",
+                message.request_id
+            )));
         }
     };
     if node

@@ -9,8 +9,8 @@ use liaison_core::legal::{
     RequestKind, RequestState, Side, Urgency, deadlines, due_status, transition,
 };
 use liaison_proto::federation::{
-    Envelope, LegalActionMessage, LegalRequestMessage, decode_payload, format_timestamp,
-    parse_timestamp,
+    Envelope, KIND_LEGAL_ACTION, KIND_LEGAL_EVIDENCE, LegalActionMessage, LegalRequestMessage,
+    decode, decode_payload, format_timestamp, parse_timestamp,
 };
 use liaison_proto::legal::{
     DeadlineBody, DeadlineEventsDoc, ExtensionDoc, LegalActionBody, LegalRequestBody,
@@ -1151,7 +1151,12 @@ pub(crate) async fn receive_action(
         }
     };
     let Some(row) = node.store.get_legal_request(&message.request_id).await? else {
-        return out_of_step(format!("{}: no such request here", message.action)).await;
+        // The request itself may still be on its way (deliveries run in parallel): the action waits in
+        // the inbox until it has arrived.
+        return Err(ServiceError::Conflict(format!(
+            "{} concerns request `{}`, which has not arrived yet",
+            message.action, message.request_id
+        )));
     };
     if row.partner != partner.node_id {
         return out_of_step(format!(
@@ -1290,6 +1295,43 @@ pub(crate) async fn receive_action(
     audit.purpose = Some("legal_cooperation".to_owned());
     audit.case_ref = row.case_ref.clone();
     record_audit(node, &caller, audit).await
+}
+
+/// Applies the partner's actions (and evidence) that were waiting in the inbox for an earlier message
+/// (deliveries run in parallel, so a later one can arrive first), now that one has been applied. Each is applied once
+/// whatever else processes it meanwhile, since an action at or below a side's count is ignored.
+pub(crate) async fn apply_waiting_actions(node: &Node, partner: &PartnerRow) {
+    loop {
+        let waiting = match node.store.unprocessed_inbox(64).await {
+            Ok(rows) => rows,
+            Err(error) => {
+                tracing::warn!(%error, "waiting legal actions could not be read");
+                return;
+            }
+        };
+        let mut progress = false;
+        for row in waiting {
+            if row.sender != partner.node_id
+                || (row.kind != KIND_LEGAL_ACTION && row.kind != KIND_LEGAL_EVIDENCE)
+            {
+                continue;
+            }
+            let Ok(envelope) = decode(&row.envelope, usize::MAX) else {
+                continue;
+            };
+            let applied = if row.kind == KIND_LEGAL_ACTION {
+                receive_action(node, partner, &envelope).await
+            } else {
+                super::evidence::receive(node, partner, &envelope).await
+            };
+            if applied.is_ok() && node.store.mark_processed(&row.id).await.unwrap_or(false) {
+                progress = true;
+            }
+        }
+        if !progress {
+            return;
+        }
+    }
 }
 
 /// The requests of one partner, kind and side, for turnaround statistics.

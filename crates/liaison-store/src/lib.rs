@@ -418,6 +418,17 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         event: Option<&LegalEventRow>,
     ) -> StoreResult<bool>;
 
+    /// [`Store::update_legal_request`] and, in the same transaction, the envelope that tells the partner
+    /// (as [`Store::enqueue_outbox`] stores it): both are stored or neither, so an action is never kept
+    /// without its message, nor sent without being kept. False, with nothing stored, on a version conflict.
+    async fn update_legal_request_and_enqueue(
+        &self,
+        row: &LegalRequestRow,
+        expected_version: i64,
+        event: Option<&LegalEventRow>,
+        outbox: &OutboxRow,
+    ) -> StoreResult<bool>;
+
     async fn get_legal_request(&self, id: &str) -> StoreResult<Option<LegalRequestRow>>;
 
     /// The requests matching the filter, newest first (`created_at`, then id, descending).

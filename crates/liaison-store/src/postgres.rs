@@ -739,24 +739,8 @@ impl Store for PostgresStore {
     }
 
     async fn enqueue_outbox(&self, row: &OutboxRow) -> StoreResult<()> {
-        rows::check_outbox_state(&row.state)?;
-        sqlx::query(sql::INSERT_OUTBOX)
-            .bind(row.id.as_str())
-            .bind(row.recipient.as_str())
-            .bind(row.kind.as_str())
-            .bind(row.envelope.as_slice())
-            .bind(row.created_at)
-            .bind(i64::from(row.attempts))
-            .bind(row.next_attempt_at)
-            .bind(row.state.as_str())
-            .bind(row.last_error.as_deref())
-            .bind(row.delivered_at)
-            .execute(&self.pool)
-            .await
-            .map_err(|err| {
-                StoreError::from_write(err, || format!("outbox envelope `{}`", row.id), String::new)
-            })?;
-        Ok(())
+        let mut conn = self.pool.acquire().await?;
+        insert_outbox_in(&mut conn, row).await
     }
 
     async fn get_outbox(&self, id: &str) -> StoreResult<Option<OutboxRow>> {
@@ -1045,29 +1029,19 @@ impl Store for PostgresStore {
         expected_version: i64,
         event: Option<&LegalEventRow>,
     ) -> StoreResult<bool> {
-        rows::check_event_of(row, event)?;
-        let mut tx = self.pool.begin().await?;
-        let result = sqlx::query(sql::UPDATE_LEGAL_REQUEST)
-            .bind(row.id.as_str())
-            .bind(expected_version)
-            .bind(row.state.as_str())
-            .bind(row.form.as_str())
-            .bind(row.events.as_str())
-            .bind(row.urgent)
-            .bind(row.case_ref.as_deref())
-            .bind(row.updated_at)
-            .execute(&mut *tx)
-            .await?;
-        if result.rows_affected() == 0 {
-            tx.rollback().await?;
-            return Ok(false);
-        }
-        // The update holds the request's row lock until commit, so appends wait for this event.
-        if let Some(event) = event {
-            append_legal_event_in(&mut tx, event).await?;
-        }
-        tx.commit().await?;
-        Ok(true)
+        self.update_legal_request_with(row, expected_version, event, None)
+            .await
+    }
+
+    async fn update_legal_request_and_enqueue(
+        &self,
+        row: &LegalRequestRow,
+        expected_version: i64,
+        event: Option<&LegalEventRow>,
+        outbox: &OutboxRow,
+    ) -> StoreResult<bool> {
+        self.update_legal_request_with(row, expected_version, event, Some(outbox))
+            .await
     }
 
     async fn get_legal_request(&self, id: &str) -> StoreResult<Option<LegalRequestRow>> {
@@ -1324,4 +1298,65 @@ async fn append_legal_event_in(conn: &mut PgConnection, event: &LegalEventRow) -
             StoreError::from_write(err, String::new, || rows::missing_legal_request(event))
         })?;
     Ok(seq)
+}
+
+/// Inserts an outbox row on `conn` (alone or inside a transaction).
+async fn insert_outbox_in(conn: &mut PgConnection, row: &OutboxRow) -> StoreResult<()> {
+    rows::check_outbox_state(&row.state)?;
+    sqlx::query(sql::INSERT_OUTBOX)
+        .bind(row.id.as_str())
+        .bind(row.recipient.as_str())
+        .bind(row.kind.as_str())
+        .bind(row.envelope.as_slice())
+        .bind(row.created_at)
+        .bind(i64::from(row.attempts))
+        .bind(row.next_attempt_at)
+        .bind(row.state.as_str())
+        .bind(row.last_error.as_deref())
+        .bind(row.delivered_at)
+        .execute(&mut *conn)
+        .await
+        .map_err(|err| {
+            StoreError::from_write(err, || format!("outbox envelope `{}`", row.id), String::new)
+        })?;
+    Ok(())
+}
+
+impl PostgresStore {
+    /// A versioned update of a legal request, its timeline event and, when given, its outbox envelope, in
+    /// one transaction.
+    async fn update_legal_request_with(
+        &self,
+        row: &LegalRequestRow,
+        expected_version: i64,
+        event: Option<&LegalEventRow>,
+        outbox: Option<&OutboxRow>,
+    ) -> StoreResult<bool> {
+        rows::check_event_of(row, event)?;
+        let mut tx = self.pool.begin().await?;
+        let result = sqlx::query(sql::UPDATE_LEGAL_REQUEST)
+            .bind(row.id.as_str())
+            .bind(expected_version)
+            .bind(row.state.as_str())
+            .bind(row.form.as_str())
+            .bind(row.events.as_str())
+            .bind(row.urgent)
+            .bind(row.case_ref.as_deref())
+            .bind(row.updated_at)
+            .execute(&mut *tx)
+            .await?;
+        if result.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        // The update holds the request's row lock until commit, so appends wait for this event.
+        if let Some(event) = event {
+            append_legal_event_in(&mut tx, event).await?;
+        }
+        if let Some(outbox) = outbox {
+            insert_outbox_in(&mut tx, outbox).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
 }

@@ -754,24 +754,8 @@ impl Store for SqliteStore {
     }
 
     async fn enqueue_outbox(&self, row: &OutboxRow) -> StoreResult<()> {
-        rows::check_outbox_state(&row.state)?;
-        sqlx::query(sql::INSERT_OUTBOX)
-            .bind(row.id.as_str())
-            .bind(row.recipient.as_str())
-            .bind(row.kind.as_str())
-            .bind(row.envelope.as_slice())
-            .bind(to_text(row.created_at))
-            .bind(i64::from(row.attempts))
-            .bind(to_text(row.next_attempt_at))
-            .bind(row.state.as_str())
-            .bind(row.last_error.as_deref())
-            .bind(row.delivered_at.map(to_text))
-            .execute(&self.pool)
-            .await
-            .map_err(|err| {
-                StoreError::from_write(err, || format!("outbox envelope `{}`", row.id), String::new)
-            })?;
-        Ok(())
+        let mut conn = self.pool.acquire().await?;
+        insert_outbox_in(&mut conn, row).await
     }
 
     async fn get_outbox(&self, id: &str) -> StoreResult<Option<OutboxRow>> {
@@ -1062,29 +1046,19 @@ impl Store for SqliteStore {
         expected_version: i64,
         event: Option<&LegalEventRow>,
     ) -> StoreResult<bool> {
-        rows::check_event_of(row, event)?;
-        let _writer = self.writer.lock().await;
-        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
-        let result = sqlx::query(sql::UPDATE_LEGAL_REQUEST)
-            .bind(row.id.as_str())
-            .bind(expected_version)
-            .bind(row.state.as_str())
-            .bind(row.form.as_str())
-            .bind(row.events.as_str())
-            .bind(row.urgent)
-            .bind(row.case_ref.as_deref())
-            .bind(to_text(row.updated_at))
-            .execute(&mut *tx)
-            .await?;
-        if result.rows_affected() == 0 {
-            tx.rollback().await?;
-            return Ok(false);
-        }
-        if let Some(event) = event {
-            append_legal_event_in(&mut tx, event).await?;
-        }
-        tx.commit().await?;
-        Ok(true)
+        self.update_legal_request_with(row, expected_version, event, None)
+            .await
+    }
+
+    async fn update_legal_request_and_enqueue(
+        &self,
+        row: &LegalRequestRow,
+        expected_version: i64,
+        event: Option<&LegalEventRow>,
+        outbox: &OutboxRow,
+    ) -> StoreResult<bool> {
+        self.update_legal_request_with(row, expected_version, event, Some(outbox))
+            .await
     }
 
     async fn get_legal_request(&self, id: &str) -> StoreResult<Option<LegalRequestRow>> {
@@ -1334,4 +1308,65 @@ async fn append_legal_event_in(
             StoreError::from_write(err, String::new, || rows::missing_legal_request(event))
         })?;
     Ok(seq)
+}
+
+/// Inserts an outbox row on `conn` (alone or inside a transaction).
+async fn insert_outbox_in(conn: &mut SqliteConnection, row: &OutboxRow) -> StoreResult<()> {
+    rows::check_outbox_state(&row.state)?;
+    sqlx::query(sql::INSERT_OUTBOX)
+        .bind(row.id.as_str())
+        .bind(row.recipient.as_str())
+        .bind(row.kind.as_str())
+        .bind(row.envelope.as_slice())
+        .bind(to_text(row.created_at))
+        .bind(i64::from(row.attempts))
+        .bind(to_text(row.next_attempt_at))
+        .bind(row.state.as_str())
+        .bind(row.last_error.as_deref())
+        .bind(row.delivered_at.map(to_text))
+        .execute(&mut *conn)
+        .await
+        .map_err(|err| {
+            StoreError::from_write(err, || format!("outbox envelope `{}`", row.id), String::new)
+        })?;
+    Ok(())
+}
+
+impl SqliteStore {
+    /// A versioned update of a legal request, its timeline event and, when given, its outbox envelope, in
+    /// one write transaction.
+    async fn update_legal_request_with(
+        &self,
+        row: &LegalRequestRow,
+        expected_version: i64,
+        event: Option<&LegalEventRow>,
+        outbox: Option<&OutboxRow>,
+    ) -> StoreResult<bool> {
+        rows::check_event_of(row, event)?;
+        let _writer = self.writer.lock().await;
+        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
+        let result = sqlx::query(sql::UPDATE_LEGAL_REQUEST)
+            .bind(row.id.as_str())
+            .bind(expected_version)
+            .bind(row.state.as_str())
+            .bind(row.form.as_str())
+            .bind(row.events.as_str())
+            .bind(row.urgent)
+            .bind(row.case_ref.as_deref())
+            .bind(to_text(row.updated_at))
+            .execute(&mut *tx)
+            .await?;
+        if result.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        if let Some(event) = event {
+            append_legal_event_in(&mut tx, event).await?;
+        }
+        if let Some(outbox) = outbox {
+            insert_outbox_in(&mut tx, outbox).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
 }

@@ -18,8 +18,8 @@ use liaison_proto::federation::{Envelope, Payload, encode};
 use liaison_store::{PARTNER_ACTIVE, PartnerRow, Store};
 
 pub use inbound::{FEDERATION_PATH, federation_router};
-pub(crate) use outbox::enqueue;
 pub use outbox::{OutboxWorker, deliver_due};
+pub(crate) use outbox::{enqueue, outbox_row};
 
 use crate::services::ServiceError;
 

@@ -84,23 +84,29 @@ pub(crate) async fn enqueue(
     federation: &Federation,
     envelope: &Envelope,
 ) -> Result<(), ServiceError> {
-    let now = node.now();
     node.store
-        .enqueue_outbox(&OutboxRow {
-            id: envelope.id.clone(),
-            recipient: envelope.to.clone(),
-            kind: envelope.kind.clone(),
-            envelope: encode(envelope),
-            created_at: now,
-            attempts: 0,
-            next_attempt_at: now,
-            state: OUTBOX_PENDING.to_owned(),
-            last_error: None,
-            delivered_at: None,
-        })
+        .enqueue_outbox(&outbox_row(node, envelope))
         .await?;
     federation.outbox_signal.notify_one();
     Ok(())
+}
+
+/// The outbox row of a sealed envelope, due at once (for callers that store it in their own transaction;
+/// they wake the worker with `Federation::outbox_signal` once it is stored).
+pub(crate) fn outbox_row(node: &Node, envelope: &Envelope) -> OutboxRow {
+    let now = node.now();
+    OutboxRow {
+        id: envelope.id.clone(),
+        recipient: envelope.to.clone(),
+        kind: envelope.kind.clone(),
+        envelope: encode(envelope),
+        created_at: now,
+        attempts: 0,
+        next_attempt_at: now,
+        state: OUTBOX_PENDING.to_owned(),
+        last_error: None,
+        delivered_at: None,
+    }
 }
 
 /// Random in [0, 1) for backoff jitter, from the system's random source.

@@ -858,14 +858,68 @@ pub async fn act(
         updated_at: now,
         ..row.clone()
     };
-    // The change is stored first, then the message to the partner is queued (both in this node's
-    // database); the partner learns of an action only once it is stored here.
     let shared = state != RequestState::Draft || name == "send";
     if shared && node.federation.is_none() {
         return Err(ServiceError::Conflict(
             "this node does not federate: the action could not reach the partner".to_owned(),
         ));
     }
+    let ordinal = side_ordinal(&node.store.legal_events(&row.id).await?, side_name(side)) + 1;
+    // The message to the partner is sealed first and stored in the same transaction as the change, so an
+    // action is never kept here without its message, nor sent without being kept.
+    let envelope = match (shared, node.federation.as_ref()) {
+        (false, _) | (_, None) => None,
+        (true, Some(federation)) => {
+            let sealed = if name == "send" {
+                // A target date set on the draft travels in the form.
+                let form = LegalRequestForm {
+                    target_date: effect.events.target_date.clone().or(form.target_date),
+                    ..form
+                };
+                let message = LegalRequestMessage {
+                    request_id: row.id.clone(),
+                    sent_at: time(now),
+                    created_by: row.created_by.clone(),
+                    form,
+                };
+                federation.seal(
+                    node.id.as_str(),
+                    &row.partner,
+                    now,
+                    "H1",
+                    &message,
+                    Some(row.id.clone()),
+                    row.case_ref.clone(),
+                )?
+            } else {
+                let message = LegalActionMessage {
+                    request_id: row.id.clone(),
+                    action: name.to_owned(),
+                    side: side_name(side).to_owned(),
+                    ordinal,
+                    at: time(now),
+                    actor: caller.actor.audit_name(),
+                    state: next.as_str().to_owned(),
+                    grounds: body.grounds.clone().filter(|g| !g.trim().is_empty()),
+                    note: body.note.clone().filter(|n| !n.trim().is_empty()),
+                    date: body.date.clone(),
+                    deadline: body.deadline.clone(),
+                    days: body.days,
+                    reason: body.reason.clone().filter(|r| !r.trim().is_empty()),
+                };
+                federation.seal(
+                    node.id.as_str(),
+                    &row.partner,
+                    now,
+                    "H1",
+                    &message,
+                    Some(row.id.clone()),
+                    row.case_ref.clone(),
+                )?
+            };
+            Some((federation.clone(), sealed))
+        }
+    };
     let event = LegalEventRow {
         request_id: row.id.clone(),
         seq: 0,
@@ -876,65 +930,33 @@ pub async fn act(
         actor: caller.actor.audit_name(),
         state_after: next.as_str().to_owned(),
         detail: effect.detail.clone(),
-        envelope_id: None,
+        envelope_id: envelope.as_ref().map(|(_, e)| e.id.clone()),
     };
-    let ordinal = side_ordinal(&node.store.legal_events(&row.id).await?, side_name(side)) + 1;
-    if !node
-        .store
-        .update_legal_request(&updated, row.version, Some(&event))
-        .await?
-    {
+    let stored = match &envelope {
+        Some((_, sealed)) => {
+            node.store
+                .update_legal_request_and_enqueue(
+                    &updated,
+                    row.version,
+                    Some(&event),
+                    &crate::federation::outbox_row(node, sealed),
+                )
+                .await?
+        }
+        None => {
+            node.store
+                .update_legal_request(&updated, row.version, Some(&event))
+                .await?
+        }
+    };
+    if !stored {
         return Err(ServiceError::Conflict(
             "the request changed meanwhile (the partner may have acted): read it again and retry"
                 .to_owned(),
         ));
     }
-    if shared {
-        if name == "send" {
-            // A target date set on the draft travels in the form.
-            let form = LegalRequestForm {
-                target_date: effect.events.target_date.clone().or(form.target_date),
-                ..form
-            };
-            let message = LegalRequestMessage {
-                request_id: row.id.clone(),
-                sent_at: time(now),
-                created_by: row.created_by.clone(),
-                form,
-            };
-            send(
-                node,
-                &row.partner,
-                &message,
-                Some(row.id.clone()),
-                row.case_ref.clone(),
-            )
-            .await?;
-        } else {
-            let message = LegalActionMessage {
-                request_id: row.id.clone(),
-                action: name.to_owned(),
-                side: side_name(side).to_owned(),
-                ordinal,
-                at: time(now),
-                actor: caller.actor.audit_name(),
-                state: next.as_str().to_owned(),
-                grounds: body.grounds.clone().filter(|g| !g.trim().is_empty()),
-                note: body.note.clone().filter(|n| !n.trim().is_empty()),
-                date: body.date.clone(),
-                deadline: body.deadline.clone(),
-                days: body.days,
-                reason: body.reason.clone().filter(|r| !r.trim().is_empty()),
-            };
-            send(
-                node,
-                &row.partner,
-                &message,
-                Some(row.id.clone()),
-                row.case_ref.clone(),
-            )
-            .await?;
-        }
+    if let Some((federation, _)) = &envelope {
+        federation.outbox_signal.notify_one();
     }
     let mut audit =
         AuditEvent::new(audit_action, "ok")

@@ -859,3 +859,90 @@ pub async fn custody_events_round_trip(store: Arc<dyn Store>, _url: &str) {
     );
     assert_eq!(store.custody_events("ev-ghost").await.unwrap(), []);
 }
+
+/// An action and the envelope that tells the partner are stored together or not at all.
+pub async fn legal_update_and_its_message_are_stored_together(store: Arc<dyn Store>, _url: &str) {
+    use liaison_store::OutboxRow;
+    let envelope = |id: &str| OutboxRow {
+        id: id.to_owned(),
+        recipient: "node-b".to_owned(),
+        kind: "legal.action".to_owned(),
+        envelope: b"{}".to_vec(),
+        created_at: at(1),
+        attempts: 0,
+        next_attempt_at: at(1),
+        state: "pending".to_owned(),
+        last_error: None,
+        delivered_at: None,
+    };
+    let draft = request("lr-tx", 0);
+    store
+        .create_legal_request(&draft, &event("lr-tx", "create", "draft", 0))
+        .await
+        .unwrap();
+    let sent = LegalRequestRow {
+        state: "sent".to_owned(),
+        updated_at: at(1),
+        ..draft.clone()
+    };
+    let mut send = event("lr-tx", "send", "sent", 1);
+    send.envelope_id = Some("env-1".to_owned());
+    assert!(
+        store
+            .update_legal_request_and_enqueue(&sent, 1, Some(&send), &envelope("env-1"))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .get_legal_request("lr-tx")
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        "sent"
+    );
+    assert_eq!(
+        store.get_outbox("env-1").await.unwrap().unwrap().kind,
+        "legal.action"
+    );
+    assert_eq!(store.legal_events("lr-tx").await.unwrap().len(), 2);
+
+    // A stale version: neither the change, nor the event, nor the envelope.
+    let stale = LegalRequestRow {
+        state: "withdrawn".to_owned(),
+        ..sent.clone()
+    };
+    assert!(
+        !store
+            .update_legal_request_and_enqueue(
+                &stale,
+                1,
+                Some(&event("lr-tx", "withdraw", "withdrawn", 2)),
+                &envelope("env-2")
+            )
+            .await
+            .unwrap()
+    );
+    assert!(store.get_outbox("env-2").await.unwrap().is_none());
+    assert_eq!(store.legal_events("lr-tx").await.unwrap().len(), 2);
+
+    // An envelope that cannot be stored (its id is taken) undoes the change and the event.
+    let withdrawn = LegalRequestRow {
+        state: "withdrawn".to_owned(),
+        ..sent
+    };
+    let error = store
+        .update_legal_request_and_enqueue(
+            &withdrawn,
+            2,
+            Some(&event("lr-tx", "withdraw", "withdrawn", 2)),
+            &envelope("env-1"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(error, StoreError::Conflict(_)), "{error:?}");
+    let kept = store.get_legal_request("lr-tx").await.unwrap().unwrap();
+    assert_eq!((kept.state.as_str(), kept.version), ("sent", 2));
+    assert_eq!(store.legal_events("lr-tx").await.unwrap().len(), 2);
+}

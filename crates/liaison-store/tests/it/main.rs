@@ -101,4 +101,5 @@ conformance! {
     legal::concurrent_legal_updates_one_wins,
     legal::evidence_round_trip,
     legal::custody_events_round_trip,
+    legal::legal_update_and_its_message_are_stored_together,
 }

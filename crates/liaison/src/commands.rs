@@ -320,6 +320,14 @@ pub async fn serve(data_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode>
             println!("Federation listener (mutual TLS, pinned partners only) on https://{bound}");
         }
     }
+    // The link-analysis graph is built in the background now, so an analyst's first question does not
+    // wait for it.
+    let warm = node.clone();
+    tokio::spawn(async move {
+        if let Err(error) = warm.graph.graph(&warm).await {
+            tracing::warn!(%error, "the link-analysis graph could not be built at start");
+        }
+    });
     let shutdown = async move {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down");

@@ -62,16 +62,25 @@ pub fn iccs() -> IccsBody {
 
 /// Reads a catalogue file: CSV with the header `code,name,max_penalty_years,iccs`. Errors name the line.
 pub fn parse_catalogue_csv(text: &str) -> Result<Vec<CatalogueOffence>, ServiceError> {
+    // Spreadsheets save CSV with a byte order mark, and in much of Europe with `;` between fields (the
+    // comma is the decimal separator there); a tab-separated export is common too. The header decides.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let header_line = text.lines().next().unwrap_or_default();
+    let delimiter = [b';', b'\t', b',']
+        .into_iter()
+        .find(|d| header_line.as_bytes().contains(d))
+        .unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
+        .delimiter(delimiter)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|e| ServiceError::bad_field("catalogue", format!("line 1: {e}")))?
         .clone();
-    let names: Vec<&str> = headers.iter().collect();
+    let names: Vec<String> = headers.iter().map(str::to_lowercase).collect();
     if names != CATALOGUE_FIELDS {
         return Err(ServiceError::bad_field(
             "catalogue",
@@ -339,6 +348,11 @@ mod tests {
         let error = parse_catalogue_csv(bad).unwrap_err().to_string();
         assert!(error.contains("line 3 (row 2)"), "{error}");
         assert!(error.contains("max_penalty_years"), "{error}");
+        // As a spreadsheet saves it: byte order mark, `;` between fields, a header in capitals.
+        let excel = "\u{feff}Code;Name;Max_Penalty_Years;ICCS\r\n\"StGB 263\";\"Betrug; schwerer Fall\";10;0701\r\n";
+        let offences = parse_catalogue_csv(excel).unwrap();
+        assert_eq!(offences[0].name, "Betrug; schwerer Fall");
+        assert_eq!(offences[0].max_penalty_years, 10);
         let header = parse_catalogue_csv("code,title,years,iccs\n")
             .unwrap_err()
             .to_string();

@@ -5,6 +5,7 @@
 
 mod country;
 mod date;
+mod delimiter;
 mod error;
 mod handling;
 mod iccs;
@@ -16,6 +17,7 @@ pub mod risk;
 
 pub use country::CountryCode;
 pub use date::{PartialDate, parse_date};
+pub use delimiter::csv_delimiter;
 pub use error::ValidationError;
 pub use handling::{Distribution, Handling, HandlingCode};
 pub use iccs::IccsCode;

@@ -131,10 +131,17 @@ pub fn parse(input: &[u8], options: &ParseOptions) -> Result<Manifest, FormatErr
             true
         }
     };
+    // The header (the first line with text) decides the separator: `,`, `;` or tab.
+    let body = &input[start..];
+    let header_line = body
+        .split(|&b| b == b'\n')
+        .find(|line| line.iter().any(|b| !b.is_ascii_whitespace()))
+        .unwrap_or_default();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(&input[start..]);
+        .delimiter(liaison_core::csv_delimiter(header_line))
+        .from_reader(body);
     let mut records = reader.byte_records();
     let locate = Locator {
         input,

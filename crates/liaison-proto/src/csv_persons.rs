@@ -36,18 +36,34 @@ const COLUMNS: &[&str] = &[
 /// Reads persons from CSV, one interchange object per row.
 #[derive(Debug)]
 pub struct CsvPersonReader<R> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<std::io::BufReader<R>>,
     header: Vec<String>,
     /// Columns the format does not know; reported once, on the header line.
     pub unknown_columns: Vec<String>,
     record: csv::StringRecord,
+    /// Added to the reader's line numbers: it does not count the header's line end when lines end in
+    /// `\r\n` (as files from Windows and spreadsheets do), so every later line would be one short.
+    line_offset: u64,
 }
 
 impl<R: Read> CsvPersonReader<R> {
     pub fn new(input: R) -> Result<Self, LineError> {
+        // The header decides the separator (`,`, `;` as spreadsheets in much of Europe save, or tab).
+        let mut input = std::io::BufReader::new(input);
+        let (delimiter, line_offset) = {
+            let head = std::io::BufRead::fill_buf(&mut input)
+                .map_err(|e| LineError::new(1, None, format!("cannot read the CSV header: {e}")))?;
+            let head = head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(head);
+            let crlf = head
+                .iter()
+                .position(|&b| b == b'\n')
+                .is_some_and(|at| at > 0 && head[at - 1] == b'\r');
+            (liaison_core::csv_delimiter(head), u64::from(crlf))
+        };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
+            .delimiter(delimiter)
             .from_reader(input);
         let header: Vec<String> = reader
             .headers()
@@ -74,6 +90,7 @@ impl<R: Read> CsvPersonReader<R> {
             header,
             unknown_columns,
             record: csv::StringRecord::new(),
+            line_offset,
         })
     }
 
@@ -82,7 +99,8 @@ impl<R: Read> CsvPersonReader<R> {
         match self.reader.read_record(&mut self.record) {
             Ok(false) => None,
             Ok(true) => {
-                let line = self.record.position().map(csv::Position::line).unwrap_or(0);
+                let line =
+                    self.record.position().map(csv::Position::line).unwrap_or(0) + self.line_offset;
                 Some(
                     self.row_to_value()
                         .map(|v| (line, v))
@@ -90,7 +108,7 @@ impl<R: Read> CsvPersonReader<R> {
                 )
             }
             Err(e) => {
-                let line = e.position().map(csv::Position::line).unwrap_or(0);
+                let line = e.position().map(csv::Position::line).unwrap_or(0) + self.line_offset;
                 // After a syntax error the csv reader resynchronises at the next record.
                 Some(Err(LineError::new(
                     line,
@@ -233,6 +251,22 @@ mod tests {
         assert_eq!(person.names.len(), 2);
         assert_eq!(person.nationalities.len(), 2);
         assert!(reader.next_row().is_none());
+    }
+
+    #[test]
+    fn a_spreadsheet_export_with_semicolons_is_read_as_well() {
+        let csv = "\u{feff}ID;Full_Name;Birth_Date;Nationalities\r\np1;\"Anna Maria Eriksson\";1984-03-14;\"SWE;FIN\"\r\n";
+        let mut reader = CsvPersonReader::new(csv.as_bytes()).unwrap();
+        let (line, person) = reader.next_row().unwrap().unwrap();
+        assert_eq!(line, 2);
+        assert_eq!(person["names"][0]["full"], "Anna Maria Eriksson");
+        assert_eq!(person["nationalities"], serde_json::json!(["SWE", "FIN"]));
+        assert!(reader.next_row().is_none());
+        // An error on the third line of a Windows file names the third line.
+        let ragged = "id;full_name\r\np1;Anna\r\np2;Bo;extra\r\n";
+        let mut reader = CsvPersonReader::new(ragged.as_bytes()).unwrap();
+        assert_eq!(reader.next_row().unwrap().unwrap().0, 2);
+        assert_eq!(reader.next_row().unwrap().unwrap_err().line, 3);
     }
 
     #[test]

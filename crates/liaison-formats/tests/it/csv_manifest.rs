@@ -225,3 +225,28 @@ fn a_flight_starting_with_a_wide_character_has_no_carrier_prefix() {
     assert_eq!(manifest.flights[0].carrier, None);
     assert_eq!(manifest.flights[0].flight_number.as_deref(), Some("ÉX123"));
 }
+
+#[test]
+fn a_manifest_saved_by_a_spreadsheet_with_semicolons_reads_the_same() {
+    let commas = data("manifest.csv");
+    let text = String::from_utf8(commas.clone()).unwrap();
+    // The same file as a spreadsheet in much of Europe saves it: `;` between fields, a byte order mark.
+    let mut semicolons = vec![0xEF, 0xBB, 0xBF];
+    semicolons.extend(text.replace(',', ";").into_bytes());
+    assert_eq!(detect_format(&semicolons), Some(ManifestFormat::Csv));
+    let expected = parse_manifest(&commas, None, &options(true)).unwrap();
+    let read = parse_manifest(&semicolons, None, &options(true)).unwrap();
+    assert_eq!(read.flights.len(), expected.flights.len());
+    let names = |m: &liaison_formats::Manifest| {
+        m.travellers
+            .iter()
+            .map(|t| t.surname.clone())
+            .collect::<Vec<_>>()
+    };
+    // The test turned the comma inside a quoted surname into a semicolon too.
+    let expected: Vec<String> = names(&expected)
+        .iter()
+        .map(|n| n.replace(',', ";"))
+        .collect();
+    assert_eq!(names(&read), expected);
+}

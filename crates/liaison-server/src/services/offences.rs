@@ -65,11 +65,7 @@ pub fn parse_catalogue_csv(text: &str) -> Result<Vec<CatalogueOffence>, ServiceE
     // Spreadsheets save CSV with a byte order mark, and in much of Europe with `;` between fields (the
     // comma is the decimal separator there); a tab-separated export is common too. The header decides.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let header_line = text.lines().next().unwrap_or_default();
-    let delimiter = [b';', b'\t', b',']
-        .into_iter()
-        .find(|d| header_line.as_bytes().contains(d))
-        .unwrap_or(b',');
+    let delimiter = liaison_core::csv_delimiter(text.as_bytes());
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)

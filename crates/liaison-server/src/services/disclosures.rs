@@ -367,6 +367,15 @@ async fn decide(
                 .get_record(hit.record_type, &hit.record_id)
                 .await?
             {
+                Some(stored)
+                    if stored.owner == node.id.as_str()
+                        && !super::federated::distribution_allows(&stored.body, &row.partner) =>
+                {
+                    refusal = Some(format!(
+                        "the record's distribution does not include {}",
+                        row.partner
+                    ));
+                }
                 Some(stored) if stored.owner == node.id.as_str() => {
                     record = Some((hit.record_type, hit.record_id, stored));
                 }

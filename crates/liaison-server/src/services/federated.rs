@@ -76,6 +76,20 @@ fn partner_hit(partner: &str, hit: &liaison_proto::federation::PartnerHit) -> Sc
     }
 }
 
+/// Whether a stored record's distribution scope (`handling.distribution`: `national`, `partners` or a list
+/// of node ids) lets `partner` see it. A record without handling, or with a scope that cannot be read, is
+/// national (ADR 005): sharing must be a decision, never an accident.
+pub fn distribution_allows(body: &str, partner: &str) -> bool {
+    let Ok(record) = serde_json::from_str::<Value>(body) else {
+        return false;
+    };
+    match record.pointer("/handling/distribution") {
+        Some(Value::String(scope)) => scope == "partners",
+        Some(Value::Array(nodes)) => nodes.iter().any(|n| n.as_str() == Some(partner)),
+        _ => false,
+    }
+}
+
 /// The audit action of a federated search; its detail lists each partner's status and latency.
 pub const FEDERATED_SEARCH_ACTION: &str = "federated_search";
 
@@ -343,6 +357,11 @@ pub async fn answer_search(
         if stored.owner != node.id.as_str() {
             continue;
         }
+        // The owner's distribution scope decides who may learn that the record exists at all: a national
+        // record (the default for a record without handling, ADR 005) is never a partner's hit.
+        if !distribution_allows(&stored.body, &partner.node_id) {
+            continue;
+        }
         let alerts: Vec<String> = super::screening::alerts_on(node, hit.record_type, &hit.id)
             .await?
             .into_iter()
@@ -424,6 +443,30 @@ mod status_tests {
             ]
         );
         assert!(partner_statuses_in("correlation 0193; ").is_empty());
+    }
+
+    #[test]
+    fn a_records_distribution_decides_which_partners_see_it() {
+        let with = |handling: &str| format!(r#"{{"type":"person","id":"p1"{handling}}}"#);
+        assert!(distribution_allows(
+            &with(r#","handling":{"code":"H0","distribution":"partners"}"#),
+            "node-b"
+        ));
+        assert!(!distribution_allows(
+            &with(r#","handling":{"code":"H0","distribution":"national"}"#),
+            "node-b"
+        ));
+        assert!(distribution_allows(
+            &with(r#","handling":{"code":"H1","distribution":["node-b"]}"#),
+            "node-b"
+        ));
+        assert!(!distribution_allows(
+            &with(r#","handling":{"code":"H1","distribution":["node-c"]}"#),
+            "node-b"
+        ));
+        // Without handling a record is national (ADR 005); an unreadable body is shared with nobody.
+        assert!(!distribution_allows(&with(""), "node-b"));
+        assert!(!distribution_allows("not json", "node-b"));
         assert!(partner_statuses_in("garbage").is_empty());
     }
 }

@@ -405,3 +405,78 @@ async fn a_messages_attachment_travels_with_it_and_is_checked_before_it_is_opene
             .any(|e| e.action == "message.attachment" && e.outcome == "ok")
     );
 }
+
+#[tokio::test]
+async fn only_records_whose_distribution_includes_the_partner_are_its_hits() {
+    let nodes = spawn_federation(&[false, false, false]).await;
+    let (a, b) = (&nodes[0], &nodes[1]);
+    let analyst_b = b.token("analyst-b", &[Role::Analyst]).await;
+    let analyst_a = a.token("analyst-a", &[Role::Analyst]).await;
+    let person = |id: &str, name: &str, handling: Value| {
+        let mut record = json!({
+            "type": "person", "id": id,
+            "names": [{"full": name, "kind": "primary"}],
+            "birth_dates": ["1981-07-04"], "sex": "M", "nationalities": ["XBB"]
+        });
+        if !handling.is_null() {
+            record["handling"] = handling;
+        }
+        record
+    };
+    let (status, stored) = post(
+        b,
+        &analyst_b,
+        "/api/v1/records",
+        json!([
+            person(
+                "n1",
+                "Bartholomew Quennell",
+                json!({"code": "H0", "distribution": "national"})
+            ),
+            person("n2", "Cornelius Abernethy", Value::Null),
+            person(
+                "s1",
+                "Desmond Fairweather",
+                json!({"code": "H1", "distribution": "partners"})
+            ),
+            person(
+                "l1",
+                "Ethelbert Ravenscroft",
+                json!({"code": "H1", "distribution": ["node-c"]})
+            ),
+            person(
+                "l2",
+                "Fulbert Winterbourne",
+                json!({"code": "H1", "distribution": ["node-a"]})
+            ),
+        ]),
+    )
+    .await;
+    assert!(status == 200 || status == 201, "{stored}");
+    let hits_from_b = |name: &'static str| {
+        let token = analyst_a.clone();
+        async move {
+            let (status, body) = post(
+                a,
+                &token,
+                "/api/v1/screen",
+                json!({"query": {"names": [name], "birth_date": "1981-07-04"}, "purpose": "criminal_investigation", "scope": "federated"}),
+            )
+            .await;
+            assert_eq!(status, 200, "{body}");
+            body["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|h| h["record"]["owner"] == "node-b")
+                .count()
+        }
+    };
+    // National (stated, or by default without handling) and lists without node-a: not even a hit.
+    assert_eq!(hits_from_b("Bartholomew Quennell").await, 0);
+    assert_eq!(hits_from_b("Cornelius Abernethy").await, 0);
+    assert_eq!(hits_from_b("Ethelbert Ravenscroft").await, 0);
+    // Shared with partners, or with node-a by name: found.
+    assert_eq!(hits_from_b("Desmond Fairweather").await, 1);
+    assert_eq!(hits_from_b("Fulbert Winterbourne").await, 1);
+}

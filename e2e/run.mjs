@@ -197,6 +197,10 @@ try {
     await expectText(officer, /approved/i);
     await expectText(officer, /H[0-3]/);
   });
+  await step(officer, "disclosed-record-opened", async () => {
+    await officer.getByRole("link", { name: "Open the record" }).click();
+    await expectText(officer, `Received from ${nodeB.id}: do not pass on.`);
+  });
 
   // A manifest: upload, open the run, mark a hit.
   const manifest = await manifestWithHits(nodeA);

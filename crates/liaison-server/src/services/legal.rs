@@ -808,6 +808,28 @@ pub async fn act(
     name: &str,
     body: &LegalActionBody,
 ) -> Result<LegalRequestBody, ServiceError> {
+    // The partner's actions are mirrored here as they arrive; one landing between reading the request and
+    // storing this action makes the store refuse the stale version. The action is then judged again on the
+    // request as it now is (it may no longer be allowed), a few times before giving up.
+    for _ in 0..3 {
+        if let Some(done) = act_once(node, caller, id, name, body).await? {
+            return Ok(done);
+        }
+    }
+    Err(ServiceError::Conflict(
+        "the request keeps changing (the partner is acting on it): read it again and retry"
+            .to_owned(),
+    ))
+}
+
+/// One attempt of [`act`]: `None` when the request changed between reading and storing.
+async fn act_once(
+    node: &Node,
+    caller: &Caller,
+    id: &str,
+    name: &str,
+    body: &LegalActionBody,
+) -> Result<Option<LegalRequestBody>, ServiceError> {
     let object = format!("legal_request/{id}");
     let row = load(node, id).await?;
     let kind = parse_kind(&row.kind)?;
@@ -950,10 +972,7 @@ pub async fn act(
         }
     };
     if !stored {
-        return Err(ServiceError::Conflict(
-            "the request changed meanwhile (the partner may have acted): read it again and retry"
-                .to_owned(),
-        ));
+        return Ok(None);
     }
     if let Some((federation, _)) = &envelope {
         federation.outbox_signal.notify_one();
@@ -971,7 +990,7 @@ pub async fn act(
         audit.recipients = vec![row.partner.clone()];
     }
     record_audit(node, caller, audit).await?;
-    body_of(node, &updated).await
+    body_of(node, &updated).await.map(Some)
 }
 
 fn current_deadline_names(

@@ -15,6 +15,25 @@ pub enum HandlingCode {
     H3 { conditions: String },
 }
 
+/// What each handling code asks of the recipient (Europol model), as a phrase to show beside the code.
+pub const HANDLING_MEANINGS: &[(&str, &str)] = &[
+    ("H0", "police use only"),
+    (
+        "H1",
+        "not for judicial proceedings without the owner's consent",
+    ),
+    ("H2", "no dissemination without the owner's consent"),
+    ("H3", "other conditions, stated by the owner"),
+];
+
+/// The meaning of the handling code named `code` (`H0`..`H3`), if it is one.
+pub fn handling_meaning(code: &str) -> Option<&'static str> {
+    HANDLING_MEANINGS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, meaning)| *meaning)
+}
+
 impl HandlingCode {
     /// Builds a code from its name and, for `H3`, its conditions (required and non-empty).
     pub fn parse(code: &str, conditions: Option<&str>) -> Result<Self, ValidationError> {

@@ -19,7 +19,7 @@ pub use country::CountryCode;
 pub use date::{PartialDate, parse_date};
 pub use delimiter::csv_delimiter;
 pub use error::ValidationError;
-pub use handling::{Distribution, Handling, HandlingCode};
+pub use handling::{Distribution, HANDLING_MEANINGS, Handling, HandlingCode, handling_meaning};
 pub use iccs::IccsCode;
 pub use ids::{IdentifierKind, NodeId, RecordId, Username};
 pub use kinds::{

@@ -60,6 +60,18 @@ impl RequestKind {
             .ok_or_else(|| ValidationError::not_one_of(value, Self::NAMES))
     }
 
+    /// What the request is called on paper and on screen.
+    pub fn title(self) -> &'static str {
+        match self {
+            RequestKind::Eio => "European Investigation Order",
+            RequestKind::Eaw => "European Arrest Warrant",
+            RequestKind::Mla => "Mutual legal assistance request",
+            RequestKind::Extradition => "Extradition request",
+            RequestKind::InformationRequest => "Information request",
+            RequestKind::HitFollowUp => "Hit follow-up",
+        }
+    }
+
     /// The instrument the request is made under.
     pub fn legal_basis(self) -> &'static str {
         match self {

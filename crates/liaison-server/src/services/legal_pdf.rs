@@ -7,15 +7,9 @@ use crate::Node;
 use crate::pdf::{Block, Document, render as render_pdf, to_win_ansi};
 
 fn kind_title(kind: &str) -> &'static str {
-    match kind {
-        "eio" => "European Investigation Order",
-        "eaw" => "European Arrest Warrant",
-        "mla" => "Request for Mutual Legal Assistance",
-        "extradition" => "Request for Extradition",
-        "information_request" => "Request for Information (Directive (EU) 2023/977)",
-        "hit_follow_up" => "Request for Supplementary Information after a Hit",
-        _ => "Legal Cooperation Request",
-    }
+    liaison_core::legal::RequestKind::parse(kind)
+        .map(|k| k.title())
+        .unwrap_or("Legal Cooperation Request")
 }
 
 fn or_dash(value: Option<&str>) -> String {

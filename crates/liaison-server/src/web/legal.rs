@@ -43,15 +43,9 @@ const PAGE: usize = 50;
 
 /// What each kind of request is called on paper.
 fn kind_title(kind: &str) -> String {
-    match kind {
-        "eio" => "European Investigation Order".to_owned(),
-        "eaw" => "European Arrest Warrant".to_owned(),
-        "mla" => "Mutual legal assistance request".to_owned(),
-        "extradition" => "Extradition request".to_owned(),
-        "information_request" => "Information request".to_owned(),
-        "hit_follow_up" => "Hit follow-up".to_owned(),
-        other => words(other),
-    }
+    RequestKind::parse(kind)
+        .map(|k| k.title().to_owned())
+        .unwrap_or_else(|_| words(kind))
 }
 
 /// The words of a deadline badge.

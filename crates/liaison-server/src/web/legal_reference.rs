@@ -23,15 +23,9 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 fn kind_words(kind: &str) -> &'static str {
-    match kind {
-        "eio" => "European Investigation Order",
-        "eaw" => "European Arrest Warrant",
-        "mla" => "Mutual legal assistance",
-        "extradition" => "Extradition",
-        "information_request" => "Information request",
-        "hit_follow_up" => "Hit follow-up",
-        _ => "Other",
-    }
+    liaison_core::legal::RequestKind::parse(kind)
+        .map(|k| k.title())
+        .unwrap_or("Other")
 }
 
 struct TurnaroundView {

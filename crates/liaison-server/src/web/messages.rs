@@ -26,23 +26,10 @@ pub(super) fn routes() -> Router<AppState> {
 /// How many messages a page lists first, and how many more each "older" link adds.
 const PAGE: u32 = 50;
 
-/// The four handling codes with what each asks of the recipient (Europol model).
-pub(super) const HANDLING: &[(&str, &str)] = &[
-    ("H0", "police use only"),
-    (
-        "H1",
-        "not for judicial proceedings without the owner's consent",
-    ),
-    ("H2", "no dissemination without the owner's consent"),
-    ("H3", "other conditions, stated by the owner"),
-];
 
 /// What a handling code asks, for showing next to it.
 pub(super) fn handling_meaning(code: &str) -> &'static str {
-    HANDLING
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, meaning)| *meaning)
+    liaison_core::handling_meaning(code)
         .unwrap_or("unknown handling code: ask the owner before any use")
 }
 
@@ -352,7 +339,7 @@ impl ComposePage {
 }
 
 fn handling_choices() -> Vec<HandlingChoice> {
-    HANDLING
+    liaison_core::HANDLING_MEANINGS
         .iter()
         .map(|(code, meaning)| HandlingChoice {
             code,

@@ -160,7 +160,7 @@ struct RecordView {
     owner: String,
     foreign: bool,
     handling_code: String,
-    handling_meaning: &'static str,
+    handling_meaning: String,
     conditions: Option<String>,
     distribution: String,
     retain_until: Option<String>,
@@ -291,13 +291,18 @@ fn script_of(text: &str) -> &'static str {
     found.unwrap_or("")
 }
 
-fn handling_meaning(code: &str) -> &'static str {
-    match code {
-        "H0" => "Police use only.",
-        "H1" => "Not to be used in judicial proceedings without the owner's consent.",
-        "H2" => "Not to be passed on without the owner's consent.",
-        "H3" => "Other conditions set by the owner:",
-        _ => "Unknown handling code: ask the owner before any use.",
+/// The handling code's meaning as a sentence (`Police use only.`).
+fn handling_meaning(code: &str) -> String {
+    match liaison_core::handling_meaning(code) {
+        Some(meaning) => {
+            let mut chars = meaning.chars();
+            let first = chars
+                .next()
+                .map(|c| c.to_uppercase().collect::<String>())
+                .unwrap_or_default();
+            format!("{first}{}.", chars.as_str())
+        }
+        None => "Unknown handling code: ask the owner before any use.".to_owned(),
     }
 }
 

@@ -63,6 +63,60 @@ async fn reaches(node: &TestNode, token: &str, id: &str, state: &str) -> Value {
     .await
 }
 
+/// Seals `payload` on node `from` for node `to`, as `from`'s outbox would, and posts it over the federation
+/// link at once: the status `to` answers. Lets a test deliver what a partner's node would send, in the
+/// order (or with the flaws) the test needs.
+async fn deliver_from<P: liaison_proto::federation::Payload>(
+    from: &TestNode,
+    to: &str,
+    payload: &P,
+    thread: &str,
+) -> u16 {
+    let federation = from.node.federation.clone().unwrap();
+    let envelope = federation
+        .seal(
+            from.node.id.as_str(),
+            to,
+            from.node.now(),
+            "H1",
+            payload,
+            Some(thread.to_owned()),
+            None,
+        )
+        .unwrap();
+    let partner = from.node.store.get_partner(to).await.unwrap().unwrap();
+    let client = federation.client_for(&partner).unwrap();
+    liaison_server::federation::post_envelope(&client, &partner, &envelope, Duration::from_secs(5))
+        .await
+        .unwrap()
+        .0
+}
+
+/// An action of the executing side on request `id`, numbered `ordinal`, reaching `state`.
+fn executing_action(
+    node: &TestNode,
+    id: &str,
+    action: &str,
+    ordinal: u32,
+    state: &str,
+) -> liaison_proto::federation::LegalActionMessage {
+    liaison_proto::federation::LegalActionMessage {
+        request_id: id.to_owned(),
+        action: action.to_owned(),
+        side: "executing".to_owned(),
+        ordinal,
+        at: liaison_proto::federation::format_timestamp(node.node.now()),
+        actor: "central".to_owned(),
+        state: state.to_owned(),
+        grounds: None,
+        note: None,
+        date: None,
+        deadline: None,
+        days: None,
+        reason: None,
+    }
+}
+
 /// The timeline entries both sides share: every action after the requester's draft.
 fn shared_timeline(body: &Value) -> Vec<(String, String, String, String)> {
     body["timeline"]
@@ -607,28 +661,7 @@ async fn evidence_that_does_not_match_its_digest_is_flagged_on_receipt() {
         content: data_encoding::BASE64.encode(&arriving),
         custody: chain,
     };
-    let envelope = federation
-        .seal(
-            "node-b",
-            "node-a",
-            b.node.now(),
-            "H1",
-            &message,
-            Some(id.clone()),
-            None,
-        )
-        .unwrap();
-    let partner = b.node.store.get_partner("node-a").await.unwrap().unwrap();
-    let client = federation.client_for(&partner).unwrap();
-    let (status, _) = liaison_server::federation::post_envelope(
-        &client,
-        &partner,
-        &envelope,
-        Duration::from_secs(5),
-    )
-    .await
-    .unwrap();
-    assert_eq!(status, 200);
+    assert_eq!(deliver_from(b, "node-a", &message, &id).await, 200);
 
     let (_, body) = get(
         a,
@@ -664,8 +697,6 @@ async fn evidence_that_does_not_match_its_digest_is_flagged_on_receipt() {
 
 #[tokio::test]
 async fn an_action_that_arrives_before_an_earlier_one_waits_for_it_and_follows_it_at_once() {
-    use liaison_proto::federation::{LegalActionMessage, format_timestamp};
-
     let nodes = spawn_federation(&[false, false]).await;
     let (a, b) = (&nodes[0], &nodes[1]);
     let prosecutor = a.token("prosecutor", &[Role::Legal]).await;
@@ -677,57 +708,15 @@ async fn an_action_that_arrives_before_an_earlier_one_waits_for_it_and_follows_i
     reaches(a, &prosecutor, &id, "received").await;
 
     // B's second and third actions, delivered to A in the wrong order (as after a retry).
-    let federation = b.node.federation.clone().unwrap();
-    let partner = b.node.store.get_partner("node-a").await.unwrap().unwrap();
-    let client = federation.client_for(&partner).unwrap();
-    let message = |action: &str, ordinal: u32, state: &str| LegalActionMessage {
-        request_id: id.clone(),
-        action: action.to_owned(),
-        side: "executing".to_owned(),
-        ordinal,
-        at: format_timestamp(b.node.now()),
-        actor: "central".to_owned(),
-        state: state.to_owned(),
-        grounds: None,
-        note: None,
-        date: None,
-        deadline: None,
-        days: None,
-        reason: None,
+    let deliver = |action: &str, ordinal: u32, state: &str| {
+        let message = executing_action(b, &id, action, ordinal, state);
+        let id = id.clone();
+        async move { deliver_from(b, "node-a", &message, &id).await }
     };
-    let deliver = |payload: LegalActionMessage| {
-        let envelope = federation
-            .seal(
-                "node-b",
-                "node-a",
-                b.node.now(),
-                "H1",
-                &payload,
-                Some(id.clone()),
-                None,
-            )
-            .unwrap();
-        let client = client.clone();
-        let partner = partner.clone();
-        async move {
-            liaison_server::federation::post_envelope(
-                &client,
-                &partner,
-                &envelope,
-                Duration::from_secs(5),
-            )
-            .await
-            .unwrap()
-            .0
-        }
-    };
-    let early = deliver(message("recognise", 3, "recognised")).await;
+    let early = deliver("recognise", 3, "recognised").await;
     assert_ne!(early, 200, "the third action is held back");
     assert_eq!(request_on(a, &prosecutor, &id).await["state"], "received");
-    assert_eq!(
-        deliver(message("acknowledge", 2, "acknowledged")).await,
-        200
-    );
+    assert_eq!(deliver("acknowledge", 2, "acknowledged").await, 200);
     // The held action is applied as soon as the one before it is, without waiting for the inbox's retry.
     let recognised = request_on(a, &prosecutor, &id).await;
     assert_eq!(recognised["state"], "recognised");
@@ -742,10 +731,7 @@ async fn an_action_that_arrives_before_an_earlier_one_waits_for_it_and_follows_i
         ["create", "send", "receive", "acknowledge", "recognise"]
     );
     // Delivered again: applied once.
-    assert_eq!(
-        deliver(message("acknowledge", 2, "acknowledged")).await,
-        200
-    );
+    assert_eq!(deliver("acknowledge", 2, "acknowledged").await, 200);
     assert_eq!(
         request_on(a, &prosecutor, &id).await["timeline"]
             .as_array()
@@ -823,8 +809,6 @@ async fn a_target_date_set_on_the_draft_travels_and_later_actions_keep_their_ord
 
 #[tokio::test]
 async fn an_action_that_does_not_fit_is_kept_as_not_applied_and_the_next_ones_still_apply() {
-    use liaison_proto::federation::{LegalActionMessage, format_timestamp};
-
     let nodes = spawn_federation(&[false, false]).await;
     let (a, b) = (&nodes[0], &nodes[1]);
     let prosecutor = a.token("prosecutor", &[Role::Legal]).await;
@@ -835,49 +819,10 @@ async fn an_action_that_does_not_fit_is_kept_as_not_applied_and_the_next_ones_st
     reaches(b, &authority, &id, "received").await;
     reaches(a, &prosecutor, &id, "received").await;
 
-    let federation = b.node.federation.clone().unwrap();
-    let partner = b.node.store.get_partner("node-a").await.unwrap().unwrap();
-    let client = federation.client_for(&partner).unwrap();
     let deliver = |action: &str, ordinal: u32, state: &str| {
-        let payload = LegalActionMessage {
-            request_id: id.clone(),
-            action: action.to_owned(),
-            side: "executing".to_owned(),
-            ordinal,
-            at: format_timestamp(b.node.now()),
-            actor: "central".to_owned(),
-            state: state.to_owned(),
-            grounds: None,
-            note: None,
-            date: None,
-            deadline: None,
-            days: None,
-            reason: None,
-        };
-        let envelope = federation
-            .seal(
-                "node-b",
-                "node-a",
-                b.node.now(),
-                "H1",
-                &payload,
-                Some(id.clone()),
-                None,
-            )
-            .unwrap();
-        let client = client.clone();
-        let partner = partner.clone();
-        async move {
-            liaison_server::federation::post_envelope(
-                &client,
-                &partner,
-                &envelope,
-                Duration::from_secs(5),
-            )
-            .await
-            .unwrap()
-            .0
-        }
+        let message = executing_action(b, &id, action, ordinal, state);
+        let id = id.clone();
+        async move { deliver_from(b, "node-a", &message, &id).await }
     };
     // A completion the requester's state cannot take: kept, not applied, and audited.
     assert_eq!(deliver("complete", 2, "executed").await, 200);
@@ -950,28 +895,7 @@ async fn evidence_whose_custody_chain_lost_an_event_is_not_intact() {
         content: data_encoding::BASE64.encode(&content),
         custody: chain,
     };
-    let envelope = federation
-        .seal(
-            "node-b",
-            "node-a",
-            b.node.now(),
-            "H1",
-            &message,
-            Some(id.clone()),
-            None,
-        )
-        .unwrap();
-    let partner = b.node.store.get_partner("node-a").await.unwrap().unwrap();
-    let client = federation.client_for(&partner).unwrap();
-    let (status, _) = liaison_server::federation::post_envelope(
-        &client,
-        &partner,
-        &envelope,
-        Duration::from_secs(5),
-    )
-    .await
-    .unwrap();
-    assert_eq!(status, 200);
+    assert_eq!(deliver_from(b, "node-a", &message, &id).await, 200);
     let (_, body) = get(
         a,
         &prosecutor,

@@ -26,7 +26,6 @@ pub(super) fn routes() -> Router<AppState> {
 /// How many messages a page lists first, and how many more each "older" link adds.
 const PAGE: u32 = 50;
 
-
 /// What a handling code asks, for showing next to it.
 pub(super) fn handling_meaning(code: &str) -> &'static str {
     liaison_core::handling_meaning(code)

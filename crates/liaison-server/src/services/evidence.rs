@@ -498,7 +498,13 @@ pub(crate) async fn receive(
     };
     // The chain is checked against the digest of the content as it arrived.
     let verdicts = verify_custody(evidence_ref(&row), &digest, &message.custody, &key_of);
-    node.store.put_evidence(&row).await?;
+    match node.store.put_evidence(&row).await {
+        Ok(()) => {}
+        // The same message is being received at this moment (a retry, or the inbox applying messages
+        // that waited): the first to store the evidence finishes the receipt.
+        Err(liaison_store::StoreError::Conflict(_)) => return Ok(()),
+        Err(error) => return Err(error.into()),
+    }
     for (event, verdict) in message.custody.iter().zip(&verdicts) {
         let verification = match verdict {
             CustodyVerdict::Verified => VERIFIED.to_owned(),

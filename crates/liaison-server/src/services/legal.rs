@@ -1323,6 +1323,11 @@ pub(crate) async fn receive_action(
         .update_legal_request(&updated, row.version, Some(&event))
         .await?
     {
+        // Applied meanwhile by a concurrent delivery of the same message: nothing left to do.
+        let timeline = node.store.legal_events(&row.id).await?;
+        if message.ordinal <= side_ordinal(&timeline, &message.side) {
+            return Ok(());
+        }
         return Err(ServiceError::Conflict(
             "the request changed while a partner action was applied; it is retried".to_owned(),
         ));
